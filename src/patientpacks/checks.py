@@ -1,0 +1,80 @@
+"""Whether a leaflet may be handed to a patient.
+
+Each check is a small function that returns the reason a leaflet is a draft,
+or ``None``. A leaflet with no reasons is publishable. The checks that need
+the rendered leaflet (messages that had no translation, page count) run after
+rendering, in :func:`rendered_leaflet_reasons`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from .catalogs import LoadedCatalogue, MessageKey
+from .model import Job
+
+InputCheck = Callable[[Job, LoadedCatalogue, date], "str | None"]
+
+
+def pack_not_signed_off(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
+    if not job.pack.signoff.signed_off:
+        return f"clinical content not signed off ({job.pack.source_file}: signoff.by is empty)"
+    return None
+
+
+def pack_past_review_date(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
+    if today > job.pack.review_due:
+        return f"pack past its review-due date {job.pack.review_due.isoformat()} ({job.pack.source_file})"
+    return None
+
+
+def safety_notes_not_checked_against_label(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
+    if not job.pack.label_revision:
+        return (
+            "safety notes not checked against a product label "
+            f"({job.pack.source_file}: safety.label_revision is empty)"
+        )
+    return None
+
+
+def translation_not_reviewed(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
+    if catalogue.review is not None and not catalogue.review.reviewed:
+        return f"translation not reviewed ({catalogue.path}: X-Reviewed-By / X-Reviewed-On are empty)"
+    return None
+
+
+def brand_text_not_in_leaflet_language(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
+    if not job.clinic_hours[1]:
+        return (
+            f"the clinic's opening hours have no {job.locale!r} version and are shown in "
+            f"{job.brand.language!r} ({job.brand.source_file}: contact.hours)"
+        )
+    return None
+
+
+INPUT_CHECKS: list[InputCheck] = [
+    pack_not_signed_off,
+    pack_past_review_date,
+    safety_notes_not_checked_against_label,
+    translation_not_reviewed,
+    brand_text_not_in_leaflet_language,
+]
+
+
+def input_reasons(job: Job, catalogue: LoadedCatalogue, today: date) -> list[str]:
+    """Reasons known before rendering."""
+    return [reason for check in INPUT_CHECKS if (reason := check(job, catalogue, today))]
+
+
+def untranslated_messages_reason(catalogue: LoadedCatalogue, missing: set[MessageKey]) -> str | None:
+    if not missing:
+        return None
+    names = "; ".join(repr(message) for _, message in sorted(missing, key=lambda key: key[1]))
+    return f"{len(missing)} message(s) untranslated or fuzzy in {catalogue.path}, shown in English: {names}"
+
+
+def page_budget_reason(job: Job, pages: int) -> str | None:
+    if pages > job.pack.max_pages:
+        return f"{pages} pages, over the pack's limit of {job.pack.max_pages} ({job.pack.source_file}: max_pages)"
+    return None

@@ -1,0 +1,120 @@
+"""Write leaflets and the manifest without ever leaving a half-written file.
+
+Every file is written to a temporary file in the same folder, flushed to disk,
+then renamed over the old one (``os.replace`` is atomic on POSIX): a reader,
+or a build killed half-way, sees either the old complete file or the new one.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from .errors import OutputError
+from .model import Leaflet
+
+MANIFEST_NAME = "manifest.json"
+LOCK_NAME = ".patientpacks.lock"
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise OutputError(f"cannot write: {error.strerror}", path=path) from None
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise OutputError(f"cannot write: {error.strerror}", path=path) from None
+
+
+@contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """Refuse a second build into the same output folder while one runs."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        lock_file = (out_dir / LOCK_NAME).open("w")
+    except OSError as error:
+        raise OutputError(f"cannot create the output folder: {error.strerror}", path=out_dir) from None
+    with lock_file:
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError(
+                "another build is writing to this folder; wait for it to finish or use --out", path=out_dir
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+def read_manifest(out_dir: Path) -> list[dict[str, Any]]:
+    path = out_dir / MANIFEST_NAME
+    if not path.exists():
+        return []
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))["leaflets"]
+        if not isinstance(entries, list):
+            raise TypeError
+        return entries
+    except (OSError, ValueError, KeyError, TypeError):
+        raise OutputError(
+            "is not a manifest this tool wrote; move it away to start a fresh one", path=path
+        ) from None
+
+
+def manifest_entry(leaflet: Leaflet, pdf_sha256: str) -> dict[str, Any]:
+    job = leaflet.job
+    return {
+        "pack": job.pack.id,
+        "locale": job.locale,
+        "brand": job.brand.id,
+        "path": job.relative_pdf_path,
+        "sha256": pdf_sha256,
+        "pages": leaflet.pages,
+        "page_size": job.page_size,
+        "status": leaflet.status,
+        "reasons": list(leaflet.reasons),
+        "pack_version": job.pack.version,
+        "inputs_sha256": job.inputs_sha256,
+    }
+
+
+def write_manifest(out_dir: Path, previous: list[dict[str, Any]], new_entries: list[dict[str, Any]]) -> Path:
+    """Keep the entries of leaflets this build did not touch; replace the rest."""
+    by_key = {(entry["brand"], entry["locale"], entry["pack"]): entry for entry in previous}
+    by_key.update({(entry["brand"], entry["locale"], entry["pack"]): entry for entry in new_entries})
+    # An entry whose PDF has gone (deleted by hand) would not match the disk.
+    leaflets = [by_key[key] for key in sorted(by_key) if (out_dir / by_key[key]["path"]).is_file()]
+    path = out_dir / MANIFEST_NAME
+    text = json.dumps({"leaflets": leaflets}, indent=2, ensure_ascii=False) + "\n"
+    atomic_write_bytes(path, text.encode("utf-8"))
+    return path
+
+
+def write_leaflet(out_dir: Path, leaflet: Leaflet, *, write_html: bool) -> dict[str, Any]:
+    """Write the PDF (and optionally its HTML); return its manifest entry."""
+    pdf_path = out_dir / leaflet.job.relative_pdf_path
+    atomic_write_bytes(pdf_path, leaflet.pdf)
+    if write_html:
+        atomic_write_bytes(pdf_path.with_suffix(".html"), leaflet.html.encode("utf-8"))
+    return manifest_entry(leaflet, sha256_bytes(leaflet.pdf))

@@ -1,0 +1,115 @@
+"""Render a leaflet's HTML with Jinja2 and its i18n extension.
+
+Autoescaping is on, so brand values and parameters are always text, never
+markup. Undefined variables are errors, not blanks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import jinja2
+from babel import Locale
+from babel.dates import format_date
+from babel.lists import format_list
+from babel.numbers import format_decimal
+
+from . import __version__
+from .catalogs import LoadedCatalogue, RecordingTranslations, parse_locale
+from .errors import TemplateError
+from .model import Job, Project
+
+
+@dataclass(frozen=True)
+class LeafletContext:
+    """What the base template needs to know about this leaflet."""
+
+    locale: str
+    lang: str
+    direction: str
+    page_size: str
+    draft: bool
+    translation: Any  # TranslationReview, or None for the source locale
+    clinic_hours: str
+    tool_version: str = __version__
+
+
+def _locale(context: jinja2.runtime.Context) -> Locale:
+    return context["babel_locale"]
+
+
+@jinja2.pass_context
+def _format_date(context: jinja2.runtime.Context, value: date) -> str:
+    return format_date(value, format="long", locale=_locale(context))
+
+
+@jinja2.pass_context
+def _format_number(context: jinja2.runtime.Context, value: int | float) -> str:
+    return format_decimal(value, locale=_locale(context))
+
+
+@jinja2.pass_context
+def _format_list(context: jinja2.runtime.Context, values: list[str]) -> str:
+    return format_list(list(values), locale=_locale(context))
+
+
+def make_environment(project: Project) -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([project.templates_dir, project.packs_dir]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=False,
+    )
+    environment.filters.update(
+        format_date=_format_date, format_number=_format_number, format_list=_format_list
+    )
+    return environment
+
+
+def text_direction(locale: Locale) -> str:
+    return "rtl" if locale.character_order == "right-to-left" else "ltr"
+
+
+def render_leaflet_html(
+    environment: jinja2.Environment, job: Job, catalogue: LoadedCatalogue, *, draft: bool
+) -> tuple[str, RecordingTranslations]:
+    """Render one leaflet; return its HTML and the record of what was translated."""
+    babel_locale = parse_locale(job.locale)
+    translations = RecordingTranslations(catalogue)
+    # The environment is shared by every leaflet a process renders, one at a
+    # time; installing the callables just rebinds four globals.
+    environment.install_gettext_translations(translations, newstyle=True)
+    leaflet = LeafletContext(
+        locale=job.locale,
+        lang=job.locale.replace("_", "-"),
+        direction=text_direction(babel_locale),
+        page_size=job.page_size,
+        draft=draft,
+        translation=catalogue.review,
+        clinic_hours=job.clinic_hours[0],
+    )
+    try:
+        template = environment.get_template(job.pack.template_name)
+        html = template.render(
+            leaflet=leaflet,
+            pack=job.pack,
+            brand=job.brand,
+            params=job.parameters,
+            babel_locale=babel_locale,
+        )
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateError(error.message or "syntax error", path=error.filename, line=error.lineno) from None
+    except jinja2.TemplateNotFound as error:
+        raise TemplateError(f"template not found: {error.name}", path=job.pack.source_file) from None
+    except jinja2.UndefinedError as error:
+        raise TemplateError(f"{error.message} (in {job.pack.template_name} or a template it uses)") from None
+    except (KeyError, ValueError, TypeError) as error:
+        # A translation whose placeholders do not match its source string.
+        raise TemplateError(
+            f"a translation could not be filled in ({type(error).__name__}: {error}); "
+            f"run the catalogue checks on {catalogue.path}",
+        ) from None
+    return html, translations

@@ -1,0 +1,80 @@
+"""Lay out and write a leaflet's PDF with WeasyPrint.
+
+The renderer only ever reads files under the project's asset folders: every
+``HTML()`` and ``CSS()`` gets the same locked-down URL fetcher, and a refused
+fetch stops the leaflet with an error instead of leaving a blank.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from .errors import RenderError
+from .model import Project
+
+
+class RefusedFetch(FatalURLFetchingError):
+    """A leaflet asked for a resource outside the project's asset folders.
+
+    It derives from WeasyPrint's fatal error so that WeasyPrint stops the
+    render instead of logging a warning and drawing nothing.
+    """
+
+
+class ProjectAssetFetcher(URLFetcher):
+    """Serves ``file:`` URLs under the allowed folders; refuses everything else."""
+
+    def __init__(self, allowed_roots: tuple[Path, ...]) -> None:
+        super().__init__(allowed_protocols=("file",), allow_redirects=False)
+        self.allowed_roots = tuple(root.resolve() for root in allowed_roots)
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise RefusedFetch(f"refused to fetch {url[:200]!r}: only the project's own files may be used")
+        path = Path(url2pathname(parts.path)).resolve()
+        if not any(path.is_relative_to(root) for root in self.allowed_roots) or not path.is_file():
+            raise RefusedFetch(
+                f"refused to fetch {url[:200]!r}: not a file in the project's asset folders"
+            )
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type})
+
+
+class LeafletRenderer:
+    """Turns leaflet HTML into PDF bytes, keeping fonts and styles warm.
+
+    One renderer per process: its font configuration and parsed stylesheet are
+    reused for every leaflet it renders.
+    """
+
+    def __init__(self, project: Project) -> None:
+        self.fetcher = ProjectAssetFetcher(project.asset_roots)
+        self.font_config = FontConfiguration()
+        stylesheet = project.templates_dir / "leaflet.css"
+        self.stylesheets = [
+            CSS(filename=stylesheet, font_config=self.font_config, url_fetcher=self.fetcher)
+        ]
+        self.base_url = project.templates_dir.resolve().as_uri() + "/"
+
+    def render(self, html: str, label: str) -> tuple[bytes, int]:
+        """Return the PDF and its page count."""
+        try:
+            document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+                stylesheets=self.stylesheets, font_config=self.font_config
+            )
+            # Leaflets never carry files: drop any attachment the HTML named.
+            document.metadata.attachments = []
+            pdf = document.write_pdf()
+        except RefusedFetch as error:
+            raise RenderError(f"{label}: {error}") from None
+        except Exception as error:  # WeasyPrint raises many types; name the leaflet.
+            raise RenderError(f"{label}: WeasyPrint failed: {type(error).__name__}: {error}") from error
+        return pdf, len(document.pages)

@@ -1,0 +1,95 @@
+"""Writing: atomic files, a manifest that matches the disk, failures kept apart."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from patientpacks.errors import OutputError
+from patientpacks.output import atomic_write_bytes, output_lock
+
+from .conftest import run_cli
+
+
+def manifest(out: Path) -> dict[str, dict]:
+    return {entry["path"]: entry for entry in json.loads((out / "manifest.json").read_text())["leaflets"]}
+
+
+def test_narrowed_build_keeps_the_other_manifest_entries(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run_cli(project, "--out", str(out), "--brand", "maple-street-us", "--pack", "aftercare-card") == 0
+    before = manifest(out)
+    assert set(before) == {"maple-street-us/en/aftercare-card.pdf", "maple-street-us/es/aftercare-card.pdf"}
+    brand = project / "brands/maple-street-us.toml"
+    brand.write_text(brand.read_text().replace("(555) 010-0142", "(555) 010-0199"))
+    assert run_cli(project, "--out", str(out), "--brand", "maple-street-us", "--pack", "aftercare-card", "--locale", "es") == 0
+    after = manifest(out)
+    assert set(after) == set(before)
+    assert after["maple-street-us/en/aftercare-card.pdf"] == before["maple-street-us/en/aftercare-card.pdf"]
+    assert after["maple-street-us/es/aftercare-card.pdf"]["sha256"] != before["maple-street-us/es/aftercare-card.pdf"]["sha256"]
+
+
+def test_broken_brand_fails_only_its_leaflets_and_keeps_the_last_good_pdf(project: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "out"
+    assert run_cli(project, "--out", str(out), "--pack", "aftercare-card", "--locale", "en") == 0
+    good = (out / "harbour-lane-uk/en/aftercare-card.pdf").read_bytes()
+    brand = project / "brands/harbour-lane-uk.toml"
+    brand.write_text(brand.read_text().replace('paper = "A4"', 'paper = "A3"'))
+    assert run_cli(project, "--out", str(out), "--pack", "aftercare-card", "--locale", "en") == 1
+    error = capsys.readouterr().err
+    assert "harbour-lane-uk.toml: paper: unknown paper size 'A3'" in error
+    assert (out / "harbour-lane-uk/en/aftercare-card.pdf").read_bytes() == good
+    assert manifest(out)["maple-street-us/en/aftercare-card.pdf"]["status"] == "draft"
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_broken_catalogue_names_file_and_line_and_spares_other_locales(project: Path, tmp_path: Path, capsys) -> None:
+    po = project / "locales/es/LC_MESSAGES/messages.po"
+    lines = po.read_text().splitlines()
+    lines[30] = 'msgstr "unterminated'
+    po.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out"
+    assert run_cli(project, "--out", str(out), "--pack", "aftercare-card", "--brand", "maple-street-us") == 1
+    assert "messages.po:31:" in capsys.readouterr().err
+    assert (out / "maple-street-us/en/aftercare-card.pdf").is_file()
+    assert not (out / "maple-street-us/es/aftercare-card.pdf").exists()
+
+
+def test_atomic_write_replaces_whole_files_and_leaves_no_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "leaflet.pdf"
+    atomic_write_bytes(target, b"old")
+    atomic_write_bytes(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert [path.name for path in target.parent.iterdir()] == ["leaflet.pdf"]
+
+
+def test_failed_write_keeps_the_last_good_file(tmp_path: Path) -> None:
+    target = tmp_path / "leaflet.pdf"
+    atomic_write_bytes(target, b"good")
+    tmp_path.chmod(0o500)  # the folder can no longer take a temporary file
+    try:
+        if (tmp_path / "probe").exists() or _can_write(tmp_path):
+            pytest.skip("running as a user that ignores folder permissions (root)")
+        with pytest.raises(OutputError):
+            atomic_write_bytes(target, b"bad")
+    finally:
+        tmp_path.chmod(0o700)
+    assert target.read_bytes() == b"good"
+
+
+def _can_write(folder: Path) -> bool:
+    try:
+        (folder / "probe").write_bytes(b"")
+    except OSError:
+        return False
+    (folder / "probe").unlink()
+    return True
+
+
+def test_a_second_build_into_the_same_folder_is_refused(tmp_path: Path) -> None:
+    with output_lock(tmp_path):
+        with pytest.raises(OutputError, match="another build is writing to this folder"):
+            with output_lock(tmp_path):
+                pass

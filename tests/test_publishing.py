@@ -1,0 +1,119 @@
+"""When a leaflet is a draft, when it is publishable, and what --strict does."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from .conftest import pdf_text, run_cli
+
+PO = "locales/es/LC_MESSAGES/messages.po"
+
+
+def sign_off(project: Path) -> None:
+    """What a clinician and a translation reviewer do to make leaflets publishable."""
+    for pack in ("neuromodulators", "aftercare-card"):
+        toml = project / "packs" / pack / "pack.toml"
+        text = toml.read_text()
+        text = re.sub(r'(?m)^\[signoff\]\nby = ""', '[signoff]\nby = "Dr A. Example"\non = 2026-11-20', text)
+        text = re.sub(r'(?m)^label_revision = ""', 'label_revision = "Test label, revised 2024-01"', text)
+        toml.write_text(text)
+    po = project / PO
+    po.write_text(
+        po.read_text()
+        .replace('"X-Reviewed-By: \\n"', '"X-Reviewed-By: R. Reviewer\\n"')
+        .replace('"X-Reviewed-On: \\n"', '"X-Reviewed-On: 2026-11-21\\n"')
+    )
+
+
+def manifest_entries(out: Path) -> dict[str, dict]:
+    return {entry["path"]: entry for entry in json.loads((out / "manifest.json").read_text())["leaflets"]}
+
+
+def test_signed_off_and_reviewed_leaflet_is_publishable_without_mark(project: Path, tmp_path: Path) -> None:
+    sign_off(project)
+    out = tmp_path / "out"
+    assert run_cli(project, "--out", str(out), "--brand", "harbour-lane-uk", "--pack", "aftercare-card", "--strict") == 0
+    for path in ("harbour-lane-uk/en/aftercare-card.pdf", "harbour-lane-uk/es/aftercare-card.pdf"):
+        entry = manifest_entries(out)[path]
+        assert entry["status"] == "publishable", entry["reasons"]
+        assert "DRAFT" not in pdf_text(out / path)
+        assert "Dr A. Example" in pdf_text(out / path)
+
+
+def test_fuzzy_entry_marks_leaflet_draft(project: Path, tmp_path: Path) -> None:
+    sign_off(project)
+    po = project / PO
+    text = po.read_text()
+    text = text.replace('msgid "Your treatment record"', '#, fuzzy\nmsgid "Your treatment record"', 1)
+    po.write_text(text)
+    out = tmp_path / "out"
+    assert run_cli(project, "--out", str(out), "--brand", "harbour-lane-uk", "--pack", "aftercare-card", "--locale", "es") == 0
+    entry = manifest_entries(out)["harbour-lane-uk/es/aftercare-card.pdf"]
+    assert entry["status"] == "draft"
+    assert any("'Your treatment record'" in reason for reason in entry["reasons"])
+    text = pdf_text(out / entry["path"])
+    assert "DRAFT — not for patient use" in text
+
+
+def test_strict_fails_when_any_leaflet_is_a_draft(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run_cli(project, "--out", str(out), "--pack", "aftercare-card", "--locale", "en", "--brand", "maple-street-us", "--strict") == 1
+    assert (out / "maple-street-us/en/aftercare-card.pdf").is_file()
+
+
+def test_past_review_date_makes_a_draft(project: Path, tmp_path: Path) -> None:
+    sign_off(project)
+    toml = project / "packs/aftercare-card/pack.toml"
+    toml.write_text(toml.read_text().replace("review_due = 2027-11-22", "review_due = 2026-11-21"))
+    out = tmp_path / "out"
+    run_cli(project, "--out", str(out), "--pack", "aftercare-card", "--locale", "en", "--brand", "maple-street-us")
+    entry = manifest_entries(out)["maple-street-us/en/aftercare-card.pdf"]
+    assert any("past its review-due date 2026-11-21" in reason for reason in entry["reasons"])
+
+
+def test_missing_safety_translation_fails_the_leaflet_and_keeps_the_others(project: Path, tmp_path: Path) -> None:
+    po = project / PO
+    text = po.read_text()
+    # Empty the translation of one safety message.
+    text = re.sub(
+        r'(msgctxt "safety"\nmsgid "double or blurred vision"\nmsgstr )".*"', r'\1""', text
+    )
+    po.write_text(text)
+    out = tmp_path / "out"
+    assert run_cli(project, "--out", str(out), "--brand", "maple-street-us", "--pack", "aftercare-card") == 1
+    assert not (out / "maple-street-us/es/aftercare-card.pdf").exists()
+    assert (out / "maple-street-us/en/aftercare-card.pdf").is_file()
+
+
+def test_plural_forms_follow_the_brands_number(project: Path, tmp_path: Path) -> None:
+    brand = project / "brands/maple-street-us.toml"
+    brand.write_text(brand.read_text().replace("[parameters]\n", "[parameters]\nupright_hours = 1\n"))
+    out = tmp_path / "out"
+    run_cli(project, "--out", str(out), "--brand", "maple-street-us", "--pack", "aftercare-card")
+    english = " ".join(pdf_text(out / "maple-street-us/en/aftercare-card.pdf").split())
+    assert "Stay upright for 1 hour after treatment." in english
+    spanish = " ".join(pdf_text(out / "maple-street-us/es/aftercare-card.pdf").split())
+    assert "1 hora" in spanish and "1 horas" not in spanish
+
+
+def test_brand_values_print_as_text_not_markup(project: Path, tmp_path: Path) -> None:
+    brand = project / "brands/maple-street-us.toml"
+    brand.write_text(brand.read_text().replace('name = "Maple Street Skin Clinic"', 'name = "Smith & Jones <Aesthetics>"'))
+    out = tmp_path / "out"
+    run_cli(project, "--out", str(out), "--brand", "maple-street-us", "--pack", "aftercare-card", "--locale", "en")
+    pdf = out / "maple-street-us/en/aftercare-card.pdf"
+    assert "Smith & Jones <Aesthetics>" in pdf_text(pdf)
+    assert PdfReader(pdf).metadata.author == "Smith & Jones <Aesthetics>"
+
+
+def test_opening_hours_without_the_leaflets_language_make_a_draft(project: Path, tmp_path: Path) -> None:
+    brand = project / "brands/harbour-lane-uk.toml"
+    brand.write_text(re.sub(r'(?m)^es = "de lunes.*\n', "", brand.read_text()))
+    out = tmp_path / "out"
+    run_cli(project, "--out", str(out), "--brand", "harbour-lane-uk", "--pack", "aftercare-card", "--locale", "es")
+    entry = manifest_entries(out)["harbour-lane-uk/es/aftercare-card.pdf"]
+    assert any("opening hours have no 'es' version" in reason for reason in entry["reasons"])
