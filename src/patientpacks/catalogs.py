@@ -8,6 +8,7 @@ a stale ``.mo`` file can never be used.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,9 +26,11 @@ SOURCE_LOCALE = "en"
 DOMAIN = "messages"
 #: Message context that marks a safety-note message (see templates/safety_notes.html).
 SAFETY_CONTEXT = "safety"
-#: Catalogue headers a qualified reviewer fills in to sign off a translation.
-REVIEWED_BY_HEADER = "X-Reviewed-By"
-REVIEWED_ON_HEADER = "X-Reviewed-On"
+#: A qualified reviewer signs a translation off with two lines in the
+#: catalogue's header comment. Comment lines, not "X-" header fields, because
+#: Babel drops unknown header fields when it reads or updates a catalogue;
+#: Babel, Poedit and Weblate all keep the header comment.
+_REVIEW_LINE = re.compile(r"^#\s*Reviewed-(By|On):[ \t]*(.*?)\s*$", re.MULTILINE)
 
 MessageKey = tuple[str | None, str]  # (msgctxt, msgid)
 
@@ -85,7 +88,9 @@ def load_catalogue(path: Path, locale: str) -> LoadedCatalogue:
         with path.open("rb") as file:
             catalog = read_po(file, locale=locale, domain=DOMAIN, abort_invalid=True)
     except PoFileError as error:
-        raise CatalogueError(f"not a valid catalogue: {error}", path=path, line=getattr(error, "lineno", None)) from None
+        # Babel counts lines from 0 and appends " on <that number>" to its message.
+        reason = str(error).rsplit(" on ", 1)[0]
+        raise CatalogueError(f"not a valid catalogue: {reason}", path=path, line=error.lineno + 1) from None
     except UnicodeDecodeError as error:
         raise CatalogueError(
             f"cannot be decoded with its declared charset ({error.reason}); save it as UTF-8 "
@@ -122,19 +127,17 @@ def _translated_keys(catalog: Catalog) -> set[MessageKey]:
 
 
 def _review(catalog: Catalog, path: Path) -> TranslationReview:
-    headers = dict(catalog.mime_headers)
-    reviewed_by = headers.get(REVIEWED_BY_HEADER, "").strip()
-    reviewed_on_text = headers.get(REVIEWED_ON_HEADER, "").strip()
+    fields = {name: value for name, value in _REVIEW_LINE.findall(catalog.header_comment)}
     reviewed_on = None
-    if reviewed_on_text:
+    if fields.get("On"):
         try:
-            reviewed_on = date.fromisoformat(reviewed_on_text)
+            reviewed_on = date.fromisoformat(fields["On"])
         except ValueError:
             raise CatalogueError(
-                f"header {REVIEWED_ON_HEADER} must be a date like 2026-12-01, not {reviewed_on_text!r}",
+                f"the header comment's \"Reviewed-On:\" must be a date like 2026-12-01, not {fields['On']!r}",
                 path=path,
             ) from None
-    return TranslationReview(reviewed_by=reviewed_by, reviewed_on=reviewed_on)
+    return TranslationReview(reviewed_by=fields.get("By", ""), reviewed_on=reviewed_on)
 
 
 class RecordingTranslations:

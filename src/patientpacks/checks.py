@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date
 
 from .catalogs import LoadedCatalogue, MessageKey
+from .errors import shown_path
 from .model import Job
 
 InputCheck = Callable[[Job, LoadedCatalogue, date], "str | None"]
@@ -19,13 +20,13 @@ InputCheck = Callable[[Job, LoadedCatalogue, date], "str | None"]
 
 def pack_not_signed_off(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
     if not job.pack.signoff.signed_off:
-        return f"clinical content not signed off ({job.pack.source_file}: signoff.by is empty)"
+        return f"clinical content not signed off ({shown_path(job.pack.source_file)}: signoff.by is empty)"
     return None
 
 
 def pack_past_review_date(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
     if today > job.pack.review_due:
-        return f"pack past its review-due date {job.pack.review_due.isoformat()} ({job.pack.source_file})"
+        return f"pack past its review-due date {job.pack.review_due.isoformat()} ({shown_path(job.pack.source_file)})"
     return None
 
 
@@ -33,14 +34,17 @@ def safety_notes_not_checked_against_label(job: Job, catalogue: LoadedCatalogue,
     if not job.pack.label_revision:
         return (
             "safety notes not checked against a product label "
-            f"({job.pack.source_file}: safety.label_revision is empty)"
+            f"({shown_path(job.pack.source_file)}: safety.label_revision is empty)"
         )
     return None
 
 
 def translation_not_reviewed(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
     if catalogue.review is not None and not catalogue.review.reviewed:
-        return f"translation not reviewed ({catalogue.path}: X-Reviewed-By / X-Reviewed-On are empty)"
+        return (
+            f"translation not reviewed ({shown_path(catalogue.path)}: "
+            "the header comment's Reviewed-By: and Reviewed-On: lines are empty)"
+        )
     return None
 
 
@@ -48,7 +52,7 @@ def brand_text_not_in_leaflet_language(job: Job, catalogue: LoadedCatalogue, tod
     if not job.clinic_hours[1]:
         return (
             f"the clinic's opening hours have no {job.locale!r} version and are shown in "
-            f"{job.brand.language!r} ({job.brand.source_file}: contact.hours)"
+            f"{job.brand.language!r} ({shown_path(job.brand.source_file)}: contact.hours)"
         )
     return None
 
@@ -71,10 +75,10 @@ def untranslated_messages_reason(catalogue: LoadedCatalogue, missing: set[Messag
     if not missing:
         return None
     names = "; ".join(repr(message) for _, message in sorted(missing, key=lambda key: key[1]))
-    return f"{len(missing)} message(s) untranslated or fuzzy in {catalogue.path}, shown in English: {names}"
+    return f"{len(missing)} message(s) untranslated or fuzzy in {shown_path(catalogue.path)}, shown in English: {names}"
 
 
 def page_budget_reason(job: Job, pages: int) -> str | None:
     if pages > job.pack.max_pages:
-        return f"{pages} pages, over the pack's limit of {job.pack.max_pages} ({job.pack.source_file}: max_pages)"
+        return f"{pages} pages, over the pack's limit of {job.pack.max_pages} ({shown_path(job.pack.source_file)}: max_pages)"
     return None

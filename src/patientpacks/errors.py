@@ -10,6 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def shown_path(path: Path | str) -> str:
+    """A path as a user would type it: relative to the current folder when inside it."""
+    path = Path(path)
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 class PatientPacksError(Exception):
     """Base class: a problem with the user's input or machine, not a bug."""
 
@@ -30,7 +39,7 @@ class PatientPacksError(Exception):
     def __str__(self) -> str:
         where = []
         if self.path is not None:
-            where.append(str(self.path))
+            where.append(shown_path(self.path))
         if self.line is not None:
             where.append(str(self.line))
         prefix = ":".join(where)
