@@ -6,9 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Pango lays out text; HarfBuzz-Subset makes font subsetting 5-10x faster than
-# WeasyPrint's fontTools fallback; poppler-utils (pdftoppm) renders pages to PNG
-# for looking at them.
-system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils)
+# WeasyPrint's fontTools fallback; fonts-noto-cjk has the Chinese fonts (too big
+# to ship in the repository; the other fonts are in assets/fonts); poppler-utils
+# (pdftoppm) renders pages to PNG for looking at them.
+system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk poppler-utils)
 missing=()
 for package in "${system_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -59,7 +59,7 @@ def test_brand_parameter_no_pack_defines_is_an_error(project: Path) -> None:
     brand = project / "brands/maple-street-us.toml"
     edit(brand, "[parameters]\n", "[parameters]\nreveiw_days = 10\n")
     out = project / "out"
-    assert run_cli(project, "--out", str(out), "--brand", "maple-street-us", "--locale", "en") == 1
+    assert run_cli(project, "--out", str(out), "--brand", "maple-street-us", "--locale", "en", "--pack", "aftercare-card") == 1
 
 
 def test_example_packs_load(project: Path) -> None:

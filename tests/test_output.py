@@ -19,7 +19,7 @@ def manifest(out: Path) -> dict[str, dict]:
 
 def test_narrowed_build_keeps_the_other_manifest_entries(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert run_cli(project, "--out", str(out), "--brand", "maple-street-us", "--pack", "aftercare-card") == 0
+    assert run_cli(project, "--out", str(out), "--brand", "maple-street-us", "--pack", "aftercare-card", "--locale", "en", "--locale", "es") == 0
     before = manifest(out)
     assert set(before) == {"maple-street-us/en/aftercare-card.pdf", "maple-street-us/es/aftercare-card.pdf"}
     brand = project / "brands/maple-street-us.toml"
@@ -51,7 +51,7 @@ def test_broken_catalogue_names_file_and_line_and_spares_other_locales(project: 
     lines[30] = "this is not a catalogue line"
     po.write_text("\n".join(lines) + "\n")
     out = tmp_path / "out"
-    assert run_cli(project, "--out", str(out), "--pack", "aftercare-card", "--brand", "maple-street-us") == 1
+    assert run_cli(project, "--out", str(out), "--pack", "aftercare-card", "--brand", "maple-street-us", "--locale", "en", "--locale", "es") == 1
     assert "messages.po:31: not a valid catalogue: Unknown or misformatted keyword" in capsys.readouterr().err
     assert (out / "maple-street-us/en/aftercare-card.pdf").is_file()
     assert not (out / "maple-street-us/es/aftercare-card.pdf").exists()

@@ -36,7 +36,9 @@ def manifest_entries(out: Path) -> dict[str, dict]:
 def test_signed_off_and_reviewed_leaflet_is_publishable_without_mark(project: Path, tmp_path: Path) -> None:
     sign_off(project)
     out = tmp_path / "out"
-    assert run_cli(project, "--out", str(out), "--brand", "harbour-lane-uk", "--pack", "aftercare-card", "--strict") == 0
+    assert run_cli(
+        project, "--out", str(out), "--brand", "harbour-lane-uk", "--pack", "aftercare-card", "--locale", "en", "--locale", "es", "--strict"
+    ) == 0
     for path in ("harbour-lane-uk/en/aftercare-card.pdf", "harbour-lane-uk/es/aftercare-card.pdf"):
         entry = manifest_entries(out)[path]
         assert entry["status"] == "publishable", entry["reasons"]
@@ -88,7 +90,7 @@ def test_missing_safety_translation_fails_the_leaflet_and_keeps_the_others(proje
     )
     po.write_text(text)
     out = tmp_path / "out"
-    assert run_cli(project, "--out", str(out), "--brand", "maple-street-us", "--pack", "aftercare-card") == 1
+    assert run_cli(project, "--out", str(out), "--brand", "maple-street-us", "--pack", "aftercare-card", "--locale", "en", "--locale", "es") == 1
     assert not (out / "maple-street-us/es/aftercare-card.pdf").exists()
     assert (out / "maple-street-us/en/aftercare-card.pdf").is_file()
 
@@ -97,7 +99,7 @@ def test_plural_forms_follow_the_brands_number(project: Path, tmp_path: Path) ->
     brand = project / "brands/maple-street-us.toml"
     brand.write_text(brand.read_text().replace("[parameters]\n", "[parameters]\nupright_hours = 1\n"))
     out = tmp_path / "out"
-    run_cli(project, "--out", str(out), "--brand", "maple-street-us", "--pack", "aftercare-card")
+    run_cli(project, "--out", str(out), "--brand", "maple-street-us", "--pack", "aftercare-card", "--locale", "en", "--locale", "es")
     english = " ".join(pdf_text(out / "maple-street-us/en/aftercare-card.pdf").split())
     assert "Stay upright for 1 hour after treatment." in english
     spanish = " ".join(pdf_text(out / "maple-street-us/es/aftercare-card.pdf").split())

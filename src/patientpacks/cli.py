@@ -10,6 +10,7 @@ from . import __version__
 from .errors import PatientPacksError
 from .model import Failure, Leaflet, Project
 from .pipeline import BuildOptions, build, default_jobs
+from .translator_cli import TRANSLATOR_COMMANDS, run_translator_command
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -31,6 +32,14 @@ examples:
   python build_pdfs.py                          # everything
   python build_pdfs.py --locale es --brand maple-street-us
   python build_pdfs.py --pack aftercare-card --html --out /tmp/preview
+
+translator commands (each has --help):
+  python build_pdfs.py extract        templates -> locales/messages.pot
+  python build_pdfs.py update         merge messages.pot into every catalogue
+  python build_pdfs.py init LOCALE    start a catalogue with a verified plural rule
+  python build_pdfs.py stats [--json] translated, fuzzy, untranslated per locale and pack
+  python build_pdfs.py check [--locale X]   everything a translator must fix
+  python build_pdfs.py pseudo         regenerate the pseudo-locale en_XA
 """
 
 
@@ -62,8 +71,14 @@ def _positive_int(text: str) -> int:
 
 def main(argv: list[str] | None = None, project_root: Path | None = None) -> int:
     """Run the command line; ``project_root`` defaults to the current folder."""
-    arguments = make_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
     project = Project(root=(project_root or Path.cwd()).resolve())
+    if argv and argv[0] in TRANSLATOR_COMMANDS:
+        return run_translator_command(project, argv)
+    return run_build(project, make_parser().parse_args(argv))
+
+
+def run_build(project: Project, arguments: argparse.Namespace) -> int:
     options = BuildOptions(
         out_dir=(arguments.out or project.root / "dist").resolve(),
         packs=tuple(arguments.pack),

@@ -39,6 +39,10 @@ class Project:
         return self.root / "assets"
 
     @property
+    def fonts_dir(self) -> Path:
+        return self.assets_dir / "fonts"
+
+    @property
     def asset_roots(self) -> tuple[Path, ...]:
         return (self.assets_dir.resolve(), self.brands_dir.resolve(), self.templates_dir.resolve())
 

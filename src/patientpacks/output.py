@@ -82,7 +82,7 @@ def read_manifest(out_dir: Path) -> list[dict[str, Any]]:
         ) from None
 
 
-def manifest_entry(leaflet: Leaflet, pdf_sha256: str) -> dict[str, Any]:
+def manifest_entry(leaflet: Leaflet, pdf_sha256: str, project_root: Path) -> dict[str, Any]:
     job = leaflet.job
     return {
         "pack": job.pack.id,
@@ -95,6 +95,7 @@ def manifest_entry(leaflet: Leaflet, pdf_sha256: str) -> dict[str, Any]:
         "status": leaflet.status,
         "reasons": list(leaflet.reasons),
         "pack_version": job.pack.version,
+        "catalogue": str(job.catalogue_path.relative_to(project_root)) if job.catalogue_path else None,
         "inputs_sha256": job.inputs_sha256,
     }
 
@@ -111,10 +112,10 @@ def write_manifest(out_dir: Path, previous: list[dict[str, Any]], new_entries: l
     return path
 
 
-def write_leaflet(out_dir: Path, leaflet: Leaflet, *, write_html: bool) -> dict[str, Any]:
+def write_leaflet(out_dir: Path, leaflet: Leaflet, *, write_html: bool, project_root: Path) -> dict[str, Any]:
     """Write the PDF (and optionally its HTML); return its manifest entry."""
     pdf_path = out_dir / leaflet.job.relative_pdf_path
     atomic_write_bytes(pdf_path, leaflet.pdf)
     if write_html:
         atomic_write_bytes(pdf_path.with_suffix(".html"), leaflet.html.encode("utf-8"))
-    return manifest_entry(leaflet, sha256_bytes(leaflet.pdf))
+    return manifest_entry(leaflet, sha256_bytes(leaflet.pdf), project_root)

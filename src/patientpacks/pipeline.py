@@ -31,6 +31,7 @@ from .catalogs import (
 from .checks import input_reasons, page_budget_reason, untranslated_messages_reason
 from .config import check_brand_parameters, load_brand, load_pack
 from .errors import MissingSafetyTranslationError, PatientPacksError, UsageError
+from .fonts import load_font_setup
 from .model import Brand, Failure, Job, Leaflet, Pack, Project
 from .output import output_lock, read_manifest, write_leaflet, write_manifest
 from .render_html import make_environment, render_leaflet_html
@@ -84,9 +85,17 @@ def load_inputs(project: Project, options: BuildOptions) -> LoadedInputs:
     found_packs = sorted(path.parent.name for path in project.packs_dir.glob("*/pack.toml"))
     pack_ids = _select("pack", found_packs, options.packs)
     brand_ids = _select("brand", sorted(path.stem for path in project.brands_dir.glob("*.toml")), options.brands)
+    available = discover_locales(project.locales_dir)
+    catalogue_locale = {locale: locale for locale in available}
     for locale in options.locales:
         parse_locale(locale)
-    locales = _select("locale", discover_locales(project.locales_dir), options.locales)
+        language = locale.split("_")[0]
+        if locale not in available and language in available:
+            # A regional locale falls back to its language's catalogue, never
+            # further (and never silently to English): pt_PT -> pt.
+            catalogue_locale[locale] = language
+            available.append(locale)
+    locales = _select("locale", available, options.locales)
 
     # Every pack is read, selected or not: a brand's parameters are checked
     # against all the parameters the packs define.
@@ -114,7 +123,7 @@ def load_inputs(project: Project, options: BuildOptions) -> LoadedInputs:
             inputs.catalogues[locale] = (
                 source_catalogue()
                 if locale == SOURCE_LOCALE
-                else load_catalogue(catalogue_path(project.locales_dir, locale), locale)
+                else load_catalogue(catalogue_path(project.locales_dir, catalogue_locale[locale]), locale)
             )
         except PatientPacksError as error:
             inputs.errors[("locale", locale)] = error
@@ -191,6 +200,7 @@ class LeafletBuilder:
         self.today = today
         self.environment = make_environment(project)
         self.renderer = LeafletRenderer(project)
+        self.fonts = load_font_setup(project.fonts_dir)
         self._catalogues = dict(catalogues or {})
 
     def _catalogue(self, job: Job) -> LoadedCatalogue:
@@ -201,7 +211,9 @@ class LeafletBuilder:
         return self._catalogues[job.locale]
 
     def _html(self, job: Job, catalogue: LoadedCatalogue, *, draft: bool):
-        html, record = render_leaflet_html(self.environment, job, catalogue, draft=draft)
+        html, record = render_leaflet_html(
+            self.environment, job, catalogue, draft=draft, font_stack=self.fonts.stack_for(job.locale)
+        )
         if record.missing_safety:
             raise MissingSafetyTranslationError(
                 "safety notes are never shown in another language, so this leaflet was not built; "
@@ -276,6 +288,7 @@ def build(
 ) -> BuildReport:
     """Build the selected leaflets into ``options.out_dir``; never raises for a
     single leaflet's problem (see :class:`BuildReport`)."""
+    load_font_setup(project.fonts_dir)  # a font problem stops the build before any work
     inputs = load_inputs(project, options)
     jobs, failures = plan_jobs(project, inputs, options)
     report = BuildReport(failures=list(failures))
@@ -287,7 +300,9 @@ def build(
         for result in build_leaflets(project, jobs, options, inputs.catalogues):
             if isinstance(result, Leaflet):
                 try:
-                    entries.append(write_leaflet(options.out_dir, result, write_html=options.write_html))
+                    entries.append(
+                        write_leaflet(options.out_dir, result, write_html=options.write_html, project_root=project.root)
+                    )
                     report.leaflets.append(result)
                 except PatientPacksError as error:
                     result = Failure(result.job.label, str(error))

@@ -33,6 +33,7 @@ class LeafletContext:
     draft: bool
     translation: Any  # TranslationReview, or None for the source locale
     clinic_hours: str
+    font_stack: tuple[str, ...]
     tool_version: str = __version__
 
 
@@ -40,19 +41,47 @@ def _locale(context: jinja2.runtime.Context) -> Locale:
     return context["babel_locale"]
 
 
+#: Digits of the numbering systems CLDR makes the default for our locales.
+#: Babel formats numbers and dates with Latin digits only (its numbering
+#: systems change separators, not digits), so we convert them ourselves.
+_NATIVE_DIGITS = {
+    "arab": "٠١٢٣٤٥٦٧٨٩",
+    "arabext": "۰۱۲۳۴۵۶۷۸۹",
+    "deva": "०१२३४५६७८९",
+}
+
+
+def native_digits(text: str, locale: Locale) -> str:
+    """``text`` with Latin digits in the locale's default numbering system (CLDR)."""
+    digits = _NATIVE_DIGITS.get(locale.default_numbering_system)
+    return text.translate(str.maketrans("0123456789", digits)) if digits else text
+
+
 @jinja2.pass_context
 def _format_date(context: jinja2.runtime.Context, value: date) -> str:
-    return format_date(value, format="long", locale=_locale(context))
+    return native_digits(format_date(value, format="long", locale=_locale(context)), _locale(context))
 
 
 @jinja2.pass_context
 def _format_number(context: jinja2.runtime.Context, value: int | float) -> str:
-    return format_decimal(value, locale=_locale(context))
+    return native_digits(format_decimal(value, locale=_locale(context)), _locale(context))
+
+
+def isolate(text: str) -> str:
+    """Wrap left-to-right values (phone numbers, names, addresses) in Unicode
+    bidi isolates so that right-to-left text cannot reorder them.
+
+    Unicode's FIRST STRONG ISOLATE / POP DIRECTIONAL ISOLATE, not HTML's
+    <bdi>: WeasyPrint ignores ``unicode-bidi: isolate`` but Pango's bidi
+    algorithm honours the characters.
+    """
+    return f"\u2068{text}\u2069"
 
 
 @jinja2.pass_context
 def _format_list(context: jinja2.runtime.Context, values: list[str]) -> str:
-    return format_list(list(values), locale=_locale(context))
+    """A list of names (products) in the locale's words, each name isolated."""
+    return format_list([isolate(value) for value in values], locale=_locale(context))
 
 
 def make_environment(project: Project) -> jinja2.Environment:
@@ -64,7 +93,7 @@ def make_environment(project: Project) -> jinja2.Environment:
         trim_blocks=False,
     )
     environment.filters.update(
-        format_date=_format_date, format_number=_format_number, format_list=_format_list
+        format_date=_format_date, format_number=_format_number, format_list=_format_list, isolate=isolate
     )
     return environment
 
@@ -74,7 +103,12 @@ def text_direction(locale: Locale) -> str:
 
 
 def render_leaflet_html(
-    environment: jinja2.Environment, job: Job, catalogue: LoadedCatalogue, *, draft: bool
+    environment: jinja2.Environment,
+    job: Job,
+    catalogue: LoadedCatalogue,
+    *,
+    draft: bool,
+    font_stack: tuple[str, ...],
 ) -> tuple[str, RecordingTranslations]:
     """Render one leaflet; return its HTML and the record of what was translated."""
     babel_locale = parse_locale(job.locale)
@@ -90,6 +124,7 @@ def render_leaflet_html(
         draft=draft,
         translation=catalogue.review,
         clinic_hours=job.clinic_hours[0],
+        font_stack=font_stack,
     )
     try:
         template = environment.get_template(job.pack.template_name)

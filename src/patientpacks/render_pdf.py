@@ -12,11 +12,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+import jinja2
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .errors import RenderError
+from .fonts import load_font_setup
 from .model import Project
 
 
@@ -58,11 +60,19 @@ class LeafletRenderer:
     def __init__(self, project: Project) -> None:
         self.fetcher = ProjectAssetFetcher(project.asset_roots)
         self.font_config = FontConfiguration()
-        stylesheet = project.templates_dir / "leaflet.css"
-        self.stylesheets = [
-            CSS(filename=stylesheet, font_config=self.font_config, url_fetcher=self.fetcher)
-        ]
         self.base_url = project.templates_dir.resolve().as_uri() + "/"
+        font_faces = load_font_setup(project.fonts_dir).file_faces
+        fonts_css = jinja2.Environment(loader=jinja2.FileSystemLoader(project.templates_dir)).get_template(
+            "fonts.css"
+        ).render(faces=font_faces)
+        self.stylesheets = [
+            CSS(string=fonts_css, base_url=self.base_url, font_config=self.font_config, url_fetcher=self.fetcher),
+            CSS(
+                filename=project.templates_dir / "leaflet.css",
+                font_config=self.font_config,
+                url_fetcher=self.fetcher,
+            ),
+        ]
 
     def render(self, html: str, label: str) -> tuple[bytes, int]:
         """Return the PDF and its page count."""

@@ -1,0 +1,138 @@
+"""The fonts each locale is drawn with, and whether they cover its text.
+
+Everything comes from ``assets/fonts/fonts.toml``: the @font-face rules the
+leaflets use are rendered from it (``templates/fonts.css``), and the glyph
+check reads the same files' character maps, so the check proves what the PDF
+will actually draw.
+"""
+
+from __future__ import annotations
+
+import functools
+import subprocess
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from fontTools.ttLib import TTCollection, TTFont
+
+from .config import read_toml
+from .errors import ConfigError
+
+FACES = ("regular", "bold", "italic", "bold-italic")
+#: Characters no font needs to draw: spaces, controls and format characters
+#: (bidi isolates, soft hyphens, joiners).
+_INVISIBLE_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf"}
+
+
+@dataclass(frozen=True)
+class FontFace:
+    family: str
+    face: str  # one of FACES
+    path: Path
+    index: int = 0  # the face's number inside a font collection (.ttc)
+
+    @property
+    def weight(self) -> str:
+        return "bold" if self.face.startswith("bold") else "normal"
+
+    @property
+    def style(self) -> str:
+        return "italic" if self.face.endswith("italic") else "normal"
+
+
+@dataclass(frozen=True)
+class FontSetup:
+    faces: tuple[FontFace, ...]
+    #: Faces that come from the system (fontconfig), not from assets/fonts.
+    system_families: tuple[str, ...]
+    stacks: dict[str, tuple[str, ...]]
+    source_file: Path
+
+    def stack_for(self, locale: str) -> tuple[str, ...]:
+        for key in (locale, locale.split("_")[0]):
+            if key in self.stacks:
+                return self.stacks[key]
+        return self.stacks["default"]
+
+    @property
+    def file_faces(self) -> tuple[FontFace, ...]:
+        return tuple(face for face in self.faces if face.family not in self.system_families)
+
+    def missing_characters(self, text: str, locale: str) -> list[str]:
+        """Characters of ``text`` that no font of the locale's stack can draw."""
+        stack = self.stack_for(locale)
+        covered = [self._coverage(family) for family in stack]
+        missing = []
+        for character in dict.fromkeys(text):
+            if unicodedata.category(character) in _INVISIBLE_CATEGORIES:
+                continue
+            if not any(ord(character) in codepoints for codepoints in covered):
+                missing.append(character)
+        return missing
+
+    def _coverage(self, family: str) -> frozenset[int]:
+        regular = next(face for face in self.faces if face.family == family and face.face == "regular")
+        return _codepoints(regular.path, regular.index)
+
+
+@functools.lru_cache(maxsize=None)
+def _codepoints(path: Path, index: int) -> frozenset[int]:
+    if path.suffix.lower() in (".ttc", ".otc"):
+        font = TTCollection(str(path), lazy=True).fonts[index]
+    else:
+        font = TTFont(str(path), lazy=True)
+    return frozenset(font.getBestCmap())
+
+
+def _system_face(family: str, face: str, package: str, source_file: Path) -> FontFace:
+    pattern = family + {"regular": "", "bold": ":bold", "italic": ":italic", "bold-italic": ":bold:italic"}[face]
+    try:
+        found = subprocess.run(
+            ["fc-match", "--format=%{family}\n%{file}\n%{index}", pattern],
+            capture_output=True, text=True, check=True, timeout=30,
+        ).stdout.splitlines()
+    except (OSError, subprocess.SubprocessError) as error:
+        raise ConfigError(f"cannot ask fontconfig for {family!r}: {error}", path=source_file) from None
+    if len(found) < 3 or family not in found[0].split(","):
+        raise ConfigError(
+            f"the font {family!r} is not installed; install Debian's {package} package "
+            "(scripts/setup.sh does) and build again",
+            path=source_file,
+        )
+    return FontFace(family=family, face=face, path=Path(found[1]), index=int(found[2]))
+
+
+@functools.lru_cache(maxsize=4)
+def load_font_setup(fonts_dir: Path) -> FontSetup:
+    source_file = fonts_dir / "fonts.toml"
+    data = read_toml(source_file)
+    faces, system_families = [], []
+    for family, spec in data.get("families", {}).items():
+        if "system" in spec:
+            system_families.append(family)
+            faces += [_system_face(family, face, spec["system"], source_file) for face in ("regular", "bold")]
+            continue
+        unknown = set(spec) - set(FACES)
+        if unknown or "regular" not in spec:
+            raise ConfigError(
+                f"a family needs a regular face and only these keys: {', '.join(FACES)}",
+                path=source_file, key=f"families.{family}",
+            )
+        for face, file_name in spec.items():
+            path = fonts_dir / file_name
+            if not path.is_file():
+                raise ConfigError(f"font file not found: {path}", path=source_file, key=f"families.{family}.{face}")
+            faces.append(FontFace(family=family, face=face, path=path))
+    families = {face.family for face in faces}
+    stacks = {}
+    for locale, stack in data.get("stacks", {}).items():
+        unknown = [family for family in stack if family not in families]
+        if unknown:
+            raise ConfigError(f"unknown font family {unknown[0]!r}", path=source_file, key=f"stacks.{locale}")
+        stacks[locale] = tuple(stack)
+    if "default" not in stacks:
+        raise ConfigError("a default stack is required", path=source_file, key="stacks.default")
+    return FontSetup(
+        faces=tuple(faces), system_families=tuple(system_families), stacks=stacks, source_file=source_file
+    )

@@ -1,0 +1,157 @@
+"""The translator's sub-commands: extract, update, init, stats, check, pseudo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+from babel import Locale
+
+from .catalogs import SOURCE_LOCALE, catalogue_path, discover_locales, parse_locale
+from .errors import PatientPacksError
+from .fonts import load_font_setup
+from .i18n import (
+    Problem,
+    catalogue_stats,
+    check_brand_glyphs,
+    check_catalogue,
+    check_template_glyphs,
+    extract,
+    init,
+    make_pseudo_catalogue,
+    update,
+)
+from .model import Leaflet, Project
+from .pipeline import BuildOptions, build, default_jobs
+
+TRANSLATOR_COMMANDS = ("extract", "update", "init", "stats", "check", "pseudo")
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build_pdfs.py", description="Translator commands.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("extract", help="templates -> locales/messages.pot (unchanged when only the date would change)")
+    commands.add_parser("update", help="merge messages.pot into every catalogue; changed strings become fuzzy")
+    init_parser = commands.add_parser("init", help="start a catalogue for a new locale, with a verified plural rule")
+    init_parser.add_argument("locale", help="e.g. it, pt_PT, zh_Hant")
+    stats_parser = commands.add_parser("stats", help="translated, fuzzy and untranslated messages per locale and pack")
+    stats_parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    check_parser = commands.add_parser(
+        "check", help="everything a translator must fix, as file:line: message; exit 1 if anything"
+    )
+    check_parser.add_argument("--locale", action="append", default=[], metavar="CODE", help="only this locale (repeatable)")
+    check_parser.add_argument("--no-layout", action="store_true", help="skip building leaflets to check page budgets")
+    commands.add_parser("pseudo", help="regenerate the pseudo-locale en_XA from messages.pot (never edit it by hand)")
+    return parser
+
+
+def run_translator_command(project: Project, argv: list[str]) -> int:
+    arguments = make_parser().parse_args(argv)
+    try:
+        return COMMANDS[arguments.command](project, arguments)
+    except PatientPacksError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _extract(project: Project, arguments: argparse.Namespace) -> int:
+    changed = extract(project)
+    print("locales/messages.pot updated" if changed else "locales/messages.pot unchanged (only the date would change)")
+    return EXIT_OK
+
+
+def _update(project: Project, arguments: argparse.Namespace) -> int:
+    locales = update(project)
+    print(f"updated {len(locales)} catalogue(s); run `python build_pdfs.py check` for what is left to do")
+    return EXIT_OK
+
+
+def _init(project: Project, arguments: argparse.Namespace) -> int:
+    locale = str(parse_locale(arguments.locale))
+    path = init(project, locale, Locale.parse(locale).english_name)
+    print(f"created {path}")
+    return EXIT_OK
+
+
+def _pack_ids(project: Project) -> list[str]:
+    return sorted(path.parent.name for path in project.packs_dir.glob("*/pack.toml"))
+
+
+def _stats(project: Project, arguments: argparse.Namespace) -> int:
+    rows = catalogue_stats(project, _pack_ids(project))
+    if arguments.json:
+        print(json.dumps([{**asdict(row), "percent": row.percent} for row in rows], indent=2))
+        return EXIT_OK
+    header = f"{'locale':<9} {'pack':<16} {'translated':>10} {'fuzzy':>6} {'untransl.':>9} {'done':>7}  reviewed"
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        print(
+            f"{row.locale:<9} {row.pack:<16} {row.translated:>10} {row.fuzzy:>6} {row.untranslated:>9} "
+            f"{row.percent:>6}%  {'yes' if row.reviewed else 'no'}"
+        )
+    return EXIT_OK
+
+
+def _check(project: Project, arguments: argparse.Namespace) -> int:
+    fonts = load_font_setup(project.fonts_dir)
+    available = [locale for locale in discover_locales(project.locales_dir) if locale != SOURCE_LOCALE]
+    locales = arguments.locale or available
+    problems: list[Problem] = []
+    for locale in locales:
+        path = catalogue_path(project.locales_dir, locale)
+        if not path.exists():
+            print(f"error: no catalogue for {locale!r} ({path})", file=sys.stderr)
+            return EXIT_USAGE
+        problems += check_catalogue(path, locale, fonts)
+    problems += check_brand_glyphs(project, locales, fonts)
+    if not arguments.locale:
+        problems += check_template_glyphs(project, fonts)
+    if not arguments.no_layout:
+        problems += _page_budget_problems(project, locales)
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s) in {len(locales)} catalogue(s)", file=sys.stderr)
+    return EXIT_FAILED if problems else EXIT_OK
+
+
+def _page_budget_problems(project: Project, locales: list[str]) -> list[Problem]:
+    """Build the leaflets of these locales (into a temporary folder) and report
+    every one that breaks its pack's page budget."""
+    problems = []
+
+    def note(result: object) -> None:
+        if isinstance(result, Leaflet) and result.pages > result.job.pack.max_pages:
+            over = result.pages - result.job.pack.max_pages
+            problems.append(
+                Problem(
+                    result.job.catalogue_path or result.job.pack.source_file,
+                    None,
+                    f"leaflet {result.job.label} has {result.pages} pages, {over} over the budget of "
+                    f"{result.job.pack.max_pages} ({result.job.pack.id}/pack.toml max_pages): shorten the text",
+                )
+            )
+
+    with tempfile.TemporaryDirectory() as folder:
+        build(project, BuildOptions(out_dir=Path(folder), locales=tuple(locales), jobs=default_jobs()), on_result=note)
+    return problems
+
+
+def _pseudo(project: Project, arguments: argparse.Namespace) -> int:
+    print(f"wrote {make_pseudo_catalogue(project)}")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "extract": _extract,
+    "update": _update,
+    "init": _init,
+    "stats": _stats,
+    "check": _check,
+    "pseudo": _pseudo,
+}
