@@ -84,7 +84,11 @@ def untranslated_messages_reason(catalogue: LoadedCatalogue, missing: set[Messag
 
 def page_budget_reason(job: Job, pages: int) -> str | None:
     if pages > job.pack.max_pages:
-        return f"{pages} pages, over the pack's limit of {job.pack.max_pages} ({shown_path(job.pack.source_file)}: max_pages)"
+        over = pages - job.pack.max_pages
+        return (
+            f"{pages} pages, {over} over the pack's limit of {job.pack.max_pages} "
+            f"({shown_path(job.pack.source_file)}: max_pages)"
+        )
     return None
 
 

@@ -34,6 +34,7 @@ class LeafletContext:
     translation: Any  # TranslationReview, or None for the source locale
     clinic_hours: str
     font_stack: tuple[str, ...]
+    counter_style: str
     tool_version: str = __version__
 
 
@@ -49,6 +50,14 @@ _NATIVE_DIGITS = {
     "arabext": "۰۱۲۳۴۵۶۷۸۹",
     "deva": "०१२३४५६७८९",
 }
+
+
+#: CSS counter styles (page numbers, step numbers) for the same numbering systems.
+_COUNTER_STYLES = {"arab": "arabic-indic", "arabext": "persian", "deva": "devanagari"}
+
+
+def counter_style(locale: Locale) -> str:
+    return _COUNTER_STYLES.get(locale.default_numbering_system, "decimal")
 
 
 def native_digits(text: str, locale: Locale) -> str:
@@ -125,6 +134,7 @@ def render_leaflet_html(
         translation=catalogue.review,
         clinic_hours=job.clinic_hours[0],
         font_stack=font_stack,
+        counter_style=counter_style(babel_locale),
     )
     try:
         template = environment.get_template(job.pack.template_name)
