@@ -14,11 +14,12 @@ from datetime import date
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
 
+from .catalogue_checks import unusable_translation
 from .errors import CatalogueError, UsageError
 
 #: The language the templates are written in. Its leaflets use the source text.
@@ -76,6 +77,8 @@ class LoadedCatalogue:
     path: Path | None
     translations: Translations | None
     translated: frozenset[MessageKey] = field(default_factory=frozenset)
+    #: Translations not used, and why (markup or placeholders differ from the source).
+    rejected: dict[MessageKey, str] = field(default_factory=dict)
     review: TranslationReview | None = None
 
     def has_translation(self, context: str | None, message: str) -> bool:
@@ -106,28 +109,82 @@ def load_catalogue(path: Path, locale: str) -> LoadedCatalogue:
     except OSError as error:
         raise CatalogueError(f"cannot be read: {error.strerror}", path=path) from None
 
+    _refuse_duplicate_messages(path)
+    rejected = _remove_unusable_translations(catalog)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)  # fuzzy entries are left out, as gettext does
     buffer.seek(0)
+    try:
+        translations = Translations(fp=buffer, domain=DOMAIN)
+    except (ValueError, SyntaxError) as error:  # gettext cannot compile the Plural-Forms rule
+        raise CatalogueError(f"the Plural-Forms header cannot be used: {error}", path=path) from None
     return LoadedCatalogue(
         locale=locale,
         path=path,
-        translations=Translations(fp=buffer, domain=DOMAIN),
-        translated=frozenset(_translated_keys(catalog)),
+        translations=translations,
+        translated=frozenset(
+            (message.context, _singular(message)) for message in catalog if message.id and not message.fuzzy
+        ),
+        rejected=rejected,
         review=review_of(catalog, path),
     )
 
 
-def _translated_keys(catalog: Catalog) -> set[MessageKey]:
-    keys = set()
-    for message in catalog:
+_PO_KEYWORD = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+"(.*)"\s*$')
+_PO_CONTINUATION = re.compile(r'^"(.*)"\s*$')
+
+
+def _refuse_duplicate_messages(path: Path) -> None:
+    """Fail on a message defined twice (same msgctxt and msgid).
+
+    Our own small scan because Babel's reader merges duplicates silently,
+    keeping one translation and dropping the other; gettext's msgfmt rejects
+    them, and so do we, naming both lines.
+    """
+    seen: dict[tuple[str | None, str], int] = {}
+    context, msgid, start, field_name = None, None, 0, None
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+        keyword = _PO_KEYWORD.match(line)
+        continuation = _PO_CONTINUATION.match(line)
+        if keyword:
+            field_name, value = keyword.groups()
+            if field_name == "msgctxt":
+                context = value
+            elif field_name == "msgid":
+                msgid, start = value, number
+            elif msgid is not None and field_name in ("msgid_plural", "msgstr", "msgstr[0]"):
+                key = (context, msgid)
+                if msgid and key in seen:
+                    raise CatalogueError(
+                        f"message {msgid[:60]!r} is defined twice (first on line {seen[key]}); keep one",
+                        path=path, line=start,
+                    )
+                seen[key] = start
+                context, msgid = None, None
+        elif continuation and field_name == "msgid" and msgid is not None:
+            msgid += continuation[1]
+
+
+def _singular(message: Message) -> str:
+    return message.id[0] if isinstance(message.id, tuple) else message.id
+
+
+def _remove_unusable_translations(catalog: Catalog) -> dict[MessageKey, str]:
+    """Take out every message the build must not print: incomplete (an empty
+    form), or whose markup or placeholders differ from its source. gettext
+    then falls back to the source text, and the leaflet records why."""
+    rejected: dict[MessageKey, str] = {}
+    for message in list(catalog):
         if not message.id or message.fuzzy:
             continue
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        if all(strings):
-            singular = message.id[0] if isinstance(message.id, tuple) else message.id
-            keys.add((message.context, singular))
-    return keys
+        problems = [] if all(strings) else ["untranslated"]
+        problems = problems or unusable_translation(message)
+        if problems:
+            if problems != ["untranslated"]:
+                rejected[(message.context, _singular(message))] = problems[0]
+            catalog.delete(message.id, context=message.context)
+    return rejected
 
 
 def review_of(catalog: Catalog, path: Path) -> TranslationReview:

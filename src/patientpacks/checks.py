@@ -8,12 +8,8 @@ rendering, in :func:`rendered_leaflet_reasons`.
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Callable
 from datetime import date
-
-from babel.messages.catalog import Message
 
 from .catalogs import LoadedCatalogue, MessageKey
 from .errors import shown_path
@@ -78,8 +74,16 @@ def input_reasons(job: Job, catalogue: LoadedCatalogue, today: date) -> list[str
 def untranslated_messages_reason(catalogue: LoadedCatalogue, missing: set[MessageKey]) -> str | None:
     if not missing:
         return None
-    names = "; ".join(repr(message) for _, message in sorted(missing, key=lambda key: key[1]))
-    return f"{len(missing)} message(s) untranslated or fuzzy in {shown_path(catalogue.path)}, shown in English: {names}"
+
+    def name(key: MessageKey) -> str:
+        why = catalogue.rejected.get(key)
+        return f"{key[1]!r}" + (f" (translation not used: {why.split(':')[0]})" if why else "")
+
+    names = "; ".join(name(key) for key in sorted(missing, key=lambda key: key[1]))
+    return (
+        f"{len(missing)} message(s) untranslated, fuzzy or unusable in {shown_path(catalogue.path)}, "
+        f"shown in English: {names}"
+    )
 
 
 def page_budget_reason(job: Job, pages: int) -> str | None:
@@ -90,81 +94,3 @@ def page_budget_reason(job: Job, pages: int) -> str | None:
             f"({shown_path(job.pack.source_file)}: max_pages)"
         )
     return None
-
-
-# --- Catalogue checks: what `python build_pdfs.py check` reports -------------
-#
-# Each check looks at one message of one catalogue and returns the problems a
-# translator must fix, as text; the command adds the file and line.
-
-_PLACEHOLDER = re.compile(r"%\((\w+)\)[#0\- +]*\d*(?:\.\d+)?([a-zA-Z%])|%[#0\- +]*\d*(?:\.\d+)?[a-zA-Z%]")
-_TAG = re.compile(r"<[^>]*>")
-
-
-def _forms(value: str | tuple[str, ...]) -> tuple[str, ...]:
-    return value if isinstance(value, tuple) else (value,)
-
-
-def placeholders(text: str) -> Counter[str]:
-    """Every %-placeholder of a string, as written (``%(hours)s``); a stray ``%``
-    counts too, because it breaks the formatting."""
-    return Counter(match.group(0) for match in _PLACEHOLDER.finditer(text))
-
-
-def inline_tags(text: str) -> Counter[str]:
-    return Counter(_TAG.findall(text))
-
-
-def untranslated(message: Message, nplurals: int) -> list[str]:
-    if message.fuzzy:
-        return [f"fuzzy (the source changed; check and remove the fuzzy flag): {_source(message)!r}"]
-    if not all(_forms(message.string)):
-        return [f"untranslated: {_source(message)!r}"]
-    return []
-
-
-def plural_form_count(message: Message, nplurals: int) -> list[str]:
-    if isinstance(message.id, tuple) and len(_forms(message.string)) != nplurals:
-        return [f"has {len(_forms(message.string))} plural forms, the Plural-Forms header says {nplurals}: {_source(message)!r}"]
-    return []
-
-
-def placeholder_mismatch(message: Message, nplurals: int) -> list[str]:
-    expected = placeholders(_forms(message.id)[-1])
-    problems = []
-    for form in filter(None, _forms(message.string)):
-        found = placeholders(form)
-        if set(found) != set(expected):
-            missing, extra = sorted(set(expected) - set(found)), sorted(set(found) - set(expected))
-            detail = "; ".join(
-                part for part in (missing and f"missing {', '.join(missing)}", extra and f"unexpected {', '.join(extra)}") if part
-            )
-            problems.append(f"placeholders differ from the source ({detail}): {_source(message)!r}")
-    return problems
-
-
-def markup_mismatch(message: Message, nplurals: int) -> list[str]:
-    allowed = inline_tags(_forms(message.id)[0])
-    problems = []
-    for form in filter(None, _forms(message.string)):
-        extra = inline_tags(form) - allowed
-        missing = allowed - inline_tags(form)
-        stray = form.count("<") - sum(inline_tags(form).values())
-        if extra or missing or stray:
-            parts = [f"not in the source: {' '.join(extra)}" if extra else "", f"missing: {' '.join(missing)}" if missing else ""]
-            detail = "; ".join(filter(None, parts)) or "a '<' that is not a tag"
-            problems.append(f"inline markup differs from the source ({detail}): {_source(message)!r}")
-    return problems
-
-
-def _source(message: Message) -> str:
-    text = _forms(message.id)[0]
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-MESSAGE_CHECKS: list[Callable[[Message, int], list[str]]] = [
-    untranslated,
-    plural_form_count,
-    placeholder_mismatch,
-    markup_mismatch,
-]

@@ -11,6 +11,7 @@ from .errors import PatientPacksError
 from .model import Failure, Leaflet, Project
 from .pipeline import BuildOptions, build, default_jobs
 from .translator_cli import TRANSLATOR_COMMANDS, run_translator_command
+from .workers import Limits
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -57,6 +58,8 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--jobs", type=_positive_int, default=None, metavar="N", help="worker processes (default: the number of cores)")
     parser.add_argument("--html", action="store_true", help="also write each leaflet's HTML beside its PDF, for inspection")
     parser.add_argument("--strict", action="store_true", help="exit non-zero when any leaflet is a draft (not publishable)")
+    parser.add_argument("--time-limit", type=float, default=Limits.seconds, metavar="SECONDS", help="stop a leaflet that takes longer (default: %(default)s)")
+    parser.add_argument("--memory-limit", type=_positive_int, default=Limits.memory_mb, metavar="MB", help="stop a leaflet whose worker needs more memory (default: %(default)s)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only failures and the summary")
     parser.add_argument("--version", action="version", version=f"patientpacks {__version__}")
     return parser
@@ -86,6 +89,7 @@ def run_build(project: Project, arguments: argparse.Namespace) -> int:
         brands=tuple(arguments.brand),
         jobs=arguments.jobs or default_jobs(),
         write_html=arguments.html,
+        limits=Limits(seconds=arguments.time_limit, memory_mb=arguments.memory_limit),
     )
 
     def show(result: Leaflet | Failure) -> None:

@@ -22,7 +22,7 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po, write_po
 
 from .catalogs import DOMAIN, PSEUDO_LOCALES, SOURCE_LOCALE, catalogue_path, discover_locales, review_of
-from .checks import MESSAGE_CHECKS
+from .catalogue_checks import MESSAGE_CHECKS
 from .config import load_brand
 from .errors import CatalogueError, PatientPacksError, TemplateError, UsageError, shown_path
 from .fonts import FontSetup

@@ -13,7 +13,6 @@ import hashlib
 import itertools
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -36,6 +35,7 @@ from .model import Brand, Failure, Job, Leaflet, Pack, Project
 from .output import output_lock, read_manifest, write_leaflet, write_manifest
 from .render_html import make_environment, render_leaflet_html
 from .render_pdf import LeafletRenderer
+from .workers import Limits, run_jobs
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ class BuildOptions:
     jobs: int = 1
     write_html: bool = False
     today: date = field(default_factory=date.today)
+    limits: Limits = field(default_factory=Limits)
 
 
 @dataclass
@@ -195,13 +196,13 @@ def plan_jobs(project: Project, inputs: LoadedInputs, options: BuildOptions) -> 
 class LeafletBuilder:
     """Checks, renders and lays out leaflets; one per process, kept warm."""
 
-    def __init__(self, project: Project, today: date, catalogues: dict[str, LoadedCatalogue] | None = None) -> None:
+    def __init__(self, project: Project, today: date) -> None:
         self.project = project
         self.today = today
         self.environment = make_environment(project)
         self.renderer = LeafletRenderer(project)
         self.fonts = load_font_setup(project.fonts_dir)
-        self._catalogues = dict(catalogues or {})
+        self._catalogues: dict[str, LoadedCatalogue] = {}
 
     def _catalogue(self, job: Job) -> LoadedCatalogue:
         if job.locale not in self._catalogues:
@@ -238,46 +239,6 @@ class LeafletBuilder:
         return Leaflet(job=job, pdf=pdf, pages=pages, html=html, reasons=tuple(reasons))
 
 
-_worker_builder: LeafletBuilder | None = None
-
-
-def _start_worker(project: Project, today: date) -> None:
-    global _worker_builder
-    _worker_builder = LeafletBuilder(project, today)
-
-
-def _build_in_worker(job: Job) -> Leaflet | Failure:
-    assert _worker_builder is not None, "worker started without _start_worker"
-    return build_or_fail(_worker_builder, job)
-
-
-def build_or_fail(builder: LeafletBuilder, job: Job) -> Leaflet | Failure:
-    try:
-        return builder.build(job)
-    except PatientPacksError as error:
-        return Failure(job.label, str(error))
-    except Exception as error:  # a bug: fail this leaflet, keep building the others
-        return Failure(job.label, f"internal error, please report it: {type(error).__name__}: {error}")
-
-
-def build_leaflets(
-    project: Project, jobs: list[Job], options: BuildOptions, catalogues: dict[str, LoadedCatalogue]
-) -> Iterator[Leaflet | Failure]:
-    """Yield each leaflet (or its failure) as soon as it is built."""
-    if not jobs:
-        return
-    workers = max(1, min(options.jobs, len(jobs)))
-    if workers == 1:
-        builder = LeafletBuilder(project, options.today, catalogues)
-        for job in jobs:
-            yield build_or_fail(builder, job)
-        return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(project, options.today)) as pool:
-        futures = [pool.submit(_build_in_worker, job) for job in jobs]
-        for future in as_completed(futures):
-            yield future.result()
-
-
 # --- Stage 4: write --------------------------------------------------------
 
 
@@ -297,12 +258,15 @@ def build(
     with output_lock(options.out_dir):
         previous = read_manifest(options.out_dir)
         entries = []
-        for result in build_leaflets(project, jobs, options, inputs.catalogues):
+        for result in run_jobs(project, jobs, options):
             if isinstance(result, Leaflet):
                 try:
                     entries.append(
                         write_leaflet(options.out_dir, result, write_html=options.write_html, project_root=project.root)
                     )
+                    # Right after each PDF, so that a build killed at any
+                    # moment leaves a manifest that matches the files.
+                    write_manifest(options.out_dir, previous, entries)
                     report.leaflets.append(result)
                 except PatientPacksError as error:
                     result = Failure(result.job.label, str(error))

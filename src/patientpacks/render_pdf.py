@@ -85,6 +85,8 @@ class LeafletRenderer:
             pdf = document.write_pdf()
         except RefusedFetch as error:
             raise RenderError(f"{label}: {error}") from None
+        except MemoryError:
+            raise  # the worker's memory limit: reported by workers.py
         except Exception as error:  # WeasyPrint raises many types; name the leaflet.
             raise RenderError(f"{label}: WeasyPrint failed: {type(error).__name__}: {error}") from error
         return pdf, len(document.pages)

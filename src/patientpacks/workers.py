@@ -1,0 +1,103 @@
+"""Worker processes that build leaflets, each under a time and memory limit.
+
+Every leaflet is built in a worker process, never in the main one: a runaway
+render (a catalogue that makes WeasyPrint lay out a huge page, or loop) is
+stopped by the worker's own limits and fails only that leaflet, as
+WeasyPrint's security notes recommend. Workers live for the whole build and
+keep their fonts and stylesheets warm.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import signal
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from .errors import PatientPacksError
+from .model import Failure, Job, Leaflet, Project
+
+if TYPE_CHECKING:
+    from .pipeline import BuildOptions, LeafletBuilder
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-leaflet limits: wall-clock seconds, and the worker's address space."""
+
+    seconds: float = 120.0
+    memory_mb: int = 2048
+
+
+class LeafletTimeout(BaseException):
+    """Raised inside a worker when a leaflet takes longer than its limit.
+
+    A BaseException, like KeyboardInterrupt, so that no ``except Exception``
+    on the way (WeasyPrint's or ours) can swallow it."""
+
+
+_builder: LeafletBuilder | None = None
+_limits = Limits()
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise LeafletTimeout
+
+
+def _start_worker(project: Project, today: date, limits: Limits) -> None:
+    from .pipeline import LeafletBuilder  # the pipeline imports this module
+
+    global _builder, _limits
+    _limits = limits
+    size = limits.memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (size, size))
+    signal.signal(signal.SIGALRM, _on_alarm)
+    _builder = LeafletBuilder(project, today)
+
+
+def build_or_fail(builder: LeafletBuilder, job: Job, limits: Limits) -> Leaflet | Failure:
+    signal.setitimer(signal.ITIMER_REAL, limits.seconds)
+    try:
+        return builder.build(job)
+    except LeafletTimeout:
+        return Failure(job.label, f"stopped after {limits.seconds:g} s, the time limit for one leaflet (--time-limit)")
+    except MemoryError:
+        return Failure(job.label, f"stopped at {limits.memory_mb} MB, the memory limit for one leaflet (--memory-limit)")
+    except PatientPacksError as error:
+        return Failure(job.label, str(error))
+    except Exception as error:  # a bug: fail this leaflet, keep building the others
+        return Failure(job.label, f"internal error, please report it: {type(error).__name__}: {error}")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _build_in_worker(job: Job) -> Leaflet | Failure:
+    assert _builder is not None, "worker started without _start_worker"
+    return build_or_fail(_builder, job, _limits)
+
+
+def run_jobs(project: Project, jobs: list[Job], options: BuildOptions) -> Iterator[Leaflet | Failure]:
+    """Yield each leaflet (or its failure) as soon as it is built."""
+    if not jobs:
+        return
+    workers = max(1, min(options.jobs, len(jobs)))
+    # fork: workers start in milliseconds, with the modules already imported.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_start_worker,
+        initargs=(project, options.today, options.limits),
+    ) as pool:
+        futures = {pool.submit(_build_in_worker, job): job for job in jobs}
+        for future in as_completed(futures):
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                yield Failure(futures[future].label, (
+                    "its worker process died (it crashed, was killed, or hit the memory limit of "
+                    f"{options.limits.memory_mb} MB while starting); the build could not finish it"
+                ))
