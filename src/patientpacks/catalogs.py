@@ -109,7 +109,7 @@ def load_catalogue(path: Path, locale: str) -> LoadedCatalogue:
     except OSError as error:
         raise CatalogueError(f"cannot be read: {error.strerror}", path=path) from None
 
-    _refuse_duplicate_messages(path)
+    _check_catalogue_lines(path)
     rejected = _remove_unusable_translations(catalog)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)  # fuzzy entries are left out, as gettext does
@@ -130,24 +130,33 @@ def load_catalogue(path: Path, locale: str) -> LoadedCatalogue:
     )
 
 
-_PO_KEYWORD = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+"(.*)"\s*$')
-_PO_CONTINUATION = re.compile(r'^"(.*)"\s*$')
+_PO_STRING = r'"(?:[^"\\]|\\.)*"'
+_PO_KEYWORD = re.compile(rf"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+({_PO_STRING})\s*$")
+_PO_CONTINUATION = re.compile(rf"^({_PO_STRING})\s*$")
 
 
-def _refuse_duplicate_messages(path: Path) -> None:
-    """Fail on a message defined twice (same msgctxt and msgid).
-
-    Our own small scan because Babel's reader merges duplicates silently,
-    keeping one translation and dropping the other; gettext's msgfmt rejects
-    them, and so do we, naming both lines.
-    """
+def _check_catalogue_lines(path: Path) -> None:
+    """Refuse what Babel's lenient reader accepts silently: a string that is
+    not properly quoted (Babel keeps it, mangled), and a message defined twice
+    (Babel keeps one translation and drops the other). gettext's msgfmt
+    rejects both; so do we, naming the line. Our own small scan because
+    Babel's reader has no strict mode for these."""
     seen: dict[tuple[str | None, str], int] = {}
     context, msgid, start, field_name = None, None, 0, None
-    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
-        keyword = _PO_KEYWORD.match(line)
-        continuation = _PO_CONTINUATION.match(line)
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        keyword, continuation = _PO_KEYWORD.match(stripped), _PO_CONTINUATION.match(stripped)
+        if not keyword and not continuation:
+            raise CatalogueError(
+                "not a valid catalogue line: expected a keyword (msgid, msgstr...) and a string in "
+                "double quotes, with any quote inside written as \\\"",
+                path=path, line=number,
+            )
         if keyword:
-            field_name, value = keyword.groups()
+            field_name, value = keyword[1], keyword[2][1:-1]
             if field_name == "msgctxt":
                 context = value
             elif field_name == "msgid":
@@ -161,8 +170,8 @@ def _refuse_duplicate_messages(path: Path) -> None:
                     )
                 seen[key] = start
                 context, msgid = None, None
-        elif continuation and field_name == "msgid" and msgid is not None:
-            msgid += continuation[1]
+        elif field_name == "msgid" and msgid is not None:
+            msgid += continuation[1][1:-1]
 
 
 def _singular(message: Message) -> str:

@@ -67,6 +67,12 @@ def output_lock(out_dir: Path) -> Iterator[None]:
             fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
+def remove_stale_temporaries(out_dir: Path) -> None:
+    """Temporary files a killed build left behind (never a finished output)."""
+    for temporary in out_dir.rglob(".*.tmp"):
+        temporary.unlink(missing_ok=True)
+
+
 def read_manifest(out_dir: Path) -> list[dict[str, Any]]:
     path = out_dir / MANIFEST_NAME
     if not path.exists():

@@ -32,7 +32,7 @@ from .config import check_brand_parameters, load_brand, load_pack
 from .errors import MissingSafetyTranslationError, PatientPacksError, UsageError
 from .fonts import load_font_setup
 from .model import Brand, Failure, Job, Leaflet, Pack, Project
-from .output import output_lock, read_manifest, write_leaflet, write_manifest
+from .output import output_lock, read_manifest, remove_stale_temporaries, write_leaflet, write_manifest
 from .render_html import make_environment, render_leaflet_html
 from .render_pdf import LeafletRenderer
 from .workers import Limits, run_jobs
@@ -256,6 +256,7 @@ def build(
     for failure in failures:
         on_result(failure)
     with output_lock(options.out_dir):
+        remove_stale_temporaries(options.out_dir)
         previous = read_manifest(options.out_dir)
         entries = []
         for result in run_jobs(project, jobs, options):

@@ -9,6 +9,8 @@ keep their fonts and stylesheets warm.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
 import resource
 import signal
@@ -49,9 +51,24 @@ def _on_alarm(signum: int, frame: object) -> None:
     raise LeafletTimeout
 
 
+def _die_with_the_build() -> None:
+    """Ask Linux to kill this worker when the build process dies (even by
+    SIGKILL), so that no orphan keeps rendering or holds the output lock it
+    inherited. The standard library has no wrapper for prctl."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # not Linux: a killed build's workers end when their queue closes
+
+
+_PR_SET_PDEATHSIG = 1
+
+
 def _start_worker(project: Project, today: date, limits: Limits) -> None:
     from .pipeline import LeafletBuilder  # the pipeline imports this module
 
+    _die_with_the_build()
     global _builder, _limits
     _limits = limits
     size = limits.memory_mb * 1024 * 1024
