@@ -8,8 +8,10 @@ from pathlib import Path
 
 from . import __version__
 from .errors import PatientPacksError
-from .model import Failure, Leaflet, Project
+from .model import Project
+from .output import merge_manifests, write_manifest_entries
 from .pipeline import BuildOptions, build, default_jobs
+from .progress import BuildProgress
 from .translator_cli import TRANSLATOR_COMMANDS, run_translator_command
 from .workers import Limits
 
@@ -41,6 +43,9 @@ translator commands (each has --help):
   python build_pdfs.py stats [--json] translated, fuzzy, untranslated per locale and pack
   python build_pdfs.py check [--locale X]   everything a translator must fix
   python build_pdfs.py pseudo         regenerate the pseudo-locale en_XA
+
+other commands:
+  python build_pdfs.py merge-manifests --out dist/manifest.json A/manifest.json B/manifest.json
 """
 
 
@@ -58,11 +63,23 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--jobs", type=_positive_int, default=None, metavar="N", help="worker processes (default: the number of cores)")
     parser.add_argument("--html", action="store_true", help="also write each leaflet's HTML beside its PDF, for inspection")
     parser.add_argument("--strict", action="store_true", help="exit non-zero when any leaflet is a draft (not publishable)")
+    parser.add_argument("--force", action="store_true", help="rebuild every leaflet, even those whose inputs and PDF are unchanged")
+    parser.add_argument("--shard", type=_shard, default=None, metavar="K/N", help="build only the K-th of N deterministic shards of the leaflets (for N CI runners; see merge-manifests)")
     parser.add_argument("--time-limit", type=float, default=Limits.seconds, metavar="SECONDS", help="stop a leaflet that takes longer (default: %(default)s)")
     parser.add_argument("--memory-limit", type=_positive_int, default=Limits.memory_mb, metavar="MB", help="stop a leaflet whose worker needs more memory (default: %(default)s)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only failures and the summary")
     parser.add_argument("--version", action="version", version=f"patientpacks {__version__}")
     return parser
+
+
+def _shard(text: str) -> tuple[int, int]:
+    try:
+        shard, shards = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError("use K/N, e.g. 2/4") from None
+    if not 1 <= shard <= shards:
+        raise argparse.ArgumentTypeError("K must be between 1 and N")
+    return shard, shards
 
 
 def _positive_int(text: str) -> int:
@@ -78,6 +95,8 @@ def main(argv: list[str] | None = None, project_root: Path | None = None) -> int
     project = Project(root=(project_root or Path.cwd()).resolve())
     if argv and argv[0] in TRANSLATOR_COMMANDS:
         return run_translator_command(project, argv)
+    if argv and argv[0] == "merge-manifests":
+        return run_merge_manifests(argv[1:])
     return run_build(project, make_parser().parse_args(argv))
 
 
@@ -90,26 +109,42 @@ def run_build(project: Project, arguments: argparse.Namespace) -> int:
         jobs=arguments.jobs or default_jobs(),
         write_html=arguments.html,
         limits=Limits(seconds=arguments.time_limit, memory_mb=arguments.memory_limit),
+        force=arguments.force,
+        shard=arguments.shard,
     )
-
-    def show(result: Leaflet | Failure) -> None:
-        if isinstance(result, Failure):
-            print(f"FAILED  {result.job_label}: {result.error}", file=sys.stderr)
-        elif not arguments.quiet:
-            print(f"{result.status:<11} {options.out_dir / result.job.relative_pdf_path} ({result.pages} pages)")
-
+    progress = BuildProgress(quiet=arguments.quiet)
     try:
-        report = build(project, options, on_result=show)
+        with progress:
+            report = build(project, options, on_result=progress.result, on_start=progress.start)
     except PatientPacksError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    drafts = len(report.drafts)
+    drafts = report.draft_count
+    total = len(report.leaflets) + len(report.unchanged)
     print(
-        f"Built {len(report.leaflets)} leaflet(s): {len(report.leaflets) - drafts} publishable, "
-        f"{drafts} draft(s); {len(report.failures)} failed. Manifest: {report.manifest_path}"
+        f"{len(report.leaflets)} built, {len(report.unchanged)} unchanged, {len(report.failures)} failed; "
+        f"{total - drafts} publishable, {drafts} draft(s). Manifest: {report.manifest_path}"
     )
     if drafts:
         print("Draft reasons are listed per leaflet in the manifest.")
     if report.failures or (arguments.strict and drafts):
         return EXIT_FAILED
+    return EXIT_OK
+
+
+def run_merge_manifests(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="build_pdfs.py merge-manifests",
+        description="Merge the manifests of shards (built with --shard K/N) into one.",
+    )
+    parser.add_argument("manifests", nargs="+", type=Path, metavar="MANIFEST", help="the shards' manifest.json files")
+    parser.add_argument("--out", type=Path, required=True, metavar="FILE", help="where to write the merged manifest")
+    arguments = parser.parse_args(argv)
+    try:
+        entries = merge_manifests(arguments.manifests)
+        write_manifest_entries(arguments.out, entries)
+    except PatientPacksError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"{len(entries)} leaflet(s) from {len(arguments.manifests)} manifest(s) -> {arguments.out}")
     return EXIT_OK

@@ -9,12 +9,14 @@ will actually draw.
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+import string
 import subprocess
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-
-from fontTools.ttLib import TTCollection, TTFont
 
 from .config import read_toml
 from .errors import ConfigError
@@ -78,6 +80,8 @@ class FontSetup:
 
 @functools.lru_cache(maxsize=None)
 def _codepoints(path: Path, index: int) -> frozenset[int]:
+    from fontTools.ttLib import TTCollection, TTFont  # only the checks and subsetting need fontTools
+
     if path.suffix.lower() in (".ttc", ".otc"):
         font = TTCollection(str(path), lazy=True).fonts[index]
     else:
@@ -136,3 +140,86 @@ def load_font_setup(fonts_dir: Path) -> FontSetup:
     return FontSetup(
         faces=tuple(faces), system_families=tuple(system_families), stacks=stacks, source_file=source_file
     )
+
+
+# --- Font work done once ---------------------------------------------------------
+
+
+def subset_system_faces(setup: FontSetup, text: str, cache_dir: Path) -> tuple[FontFace, ...]:
+    """Each system face (the 19 MB CJK collection) cut down to the characters
+    ``text`` uses, cached on disk by content, so that WeasyPrint loads and
+    subsets a few hundred kilobytes per leaflet instead of the whole font.
+
+    ``text`` must hold every character a leaflet can print (all catalogues,
+    templates, packs and brands: see ``project_text``); the glyph check still
+    reads the full font, so it proves the subset covers the inputs.
+    """
+    characters = "".join(sorted(set(text) | set(string.printable)))
+    faces = []
+    for face in setup.faces:
+        if face.family not in setup.system_families:
+            continue
+        stat = face.path.stat()
+        key = hashlib.sha256(
+            f"{face.path}|{face.index}|{stat.st_size}|{stat.st_mtime_ns}|{_fonttools_version()}|{characters}".encode()
+        ).hexdigest()[:20]
+        path = cache_dir / f"{face.family.replace(' ', '')}-{face.face}-{key}.otf"
+        if not path.exists():
+            _write_subset(face, characters, path)
+        faces.append(FontFace(family=subset_family(face.family), face=face.face, path=path))
+    return tuple(faces)
+
+
+def _fonttools_version() -> str:
+    from importlib.metadata import version
+
+    return version("fonttools")
+
+
+def subset_family(family: str) -> str:
+    """The CSS family name of a system family's subset. A name of its own: with
+    the system's name, fontconfig would keep drawing with the full font."""
+    return f"{family} Subset"
+
+
+def _write_subset(face: FontFace, characters: str, path: Path) -> None:
+    from fontTools import subset
+    from fontTools.ttLib import TTCollection, TTFont
+
+    if face.path.suffix.lower() in (".ttc", ".otc"):
+        font = TTCollection(str(face.path)).fonts[face.index]
+    else:
+        font = TTFont(str(face.path))
+    options = subset.Options()
+    options.layout_features = ["*"]  # keep every shaping feature
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.hinting = False  # WeasyPrint does not hint
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[ord(character) for character in characters])
+    subsetter.subset(font)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Written beside its final name and renamed: two workers may race here.
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    os.close(descriptor)
+    try:
+        font.save(temporary)
+        os.replace(temporary, path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def project_text(paths: list[Path]) -> str:
+    """Every character of the given input files (catalogues, templates, pack
+    and brand files): a superset of what any leaflet can print."""
+    return "".join(path.read_text(encoding="utf-8", errors="ignore") for path in paths)
+
+
+def prepare_subsets(project_root: Path) -> None:
+    """Make (or find) the subsets of the system fonts before the workers start,
+    so that they do it once, not once each."""
+    from .model import Project
+
+    project = Project(project_root)
+    setup = load_font_setup(project.fonts_dir)
+    subset_system_faces(setup, project_text(project.text_input_files()), project.font_cache_dir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -43,8 +44,31 @@ class Project:
         return self.assets_dir / "fonts"
 
     @property
+    def font_cache_dir(self) -> Path:
+        """Font subsets made by the build (fonts.py), shared by every project
+        on the machine (each file is named by a hash of what it holds); safe to
+        delete."""
+        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        return Path(base) / "patientpacks" / "fonts"
+
+    def text_input_files(self) -> list[Path]:
+        """Every file whose text can end up on a leaflet."""
+        return sorted(
+            [
+                *self.locales_dir.glob("*/LC_MESSAGES/*.po"),
+                *self.templates_dir.rglob("*.html"),
+                *self.packs_dir.rglob("*.html"),
+                *self.packs_dir.glob("*/pack.toml"),
+                *self.brands_dir.glob("*.toml"),
+            ]
+        )
+
+    @property
     def asset_roots(self) -> tuple[Path, ...]:
-        return (self.assets_dir.resolve(), self.brands_dir.resolve(), self.templates_dir.resolve())
+        return (
+            self.assets_dir.resolve(), self.brands_dir.resolve(), self.templates_dir.resolve(),
+            self.font_cache_dir.resolve(),
+        )
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,11 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def sha256_file(path: Path) -> str:
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -75,8 +80,10 @@ def remove_stale_temporaries(out_dir: Path) -> None:
 
 def read_manifest(out_dir: Path) -> list[dict[str, Any]]:
     path = out_dir / MANIFEST_NAME
-    if not path.exists():
-        return []
+    return read_manifest_file(path) if path.exists() else []
+
+
+def read_manifest_file(path: Path) -> list[dict[str, Any]]:
     try:
         entries = json.loads(path.read_text(encoding="utf-8"))["leaflets"]
         if not isinstance(entries, list):
@@ -106,6 +113,24 @@ def manifest_entry(leaflet: Leaflet, pdf_sha256: str, project_root: Path) -> dic
     }
 
 
+def merge_manifests(paths: list[Path]) -> list[dict[str, Any]]:
+    """The entries of several shards' manifests; a leaflet built by two shards
+    with different results is an error."""
+    merged: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for path in paths:
+        for entry in read_manifest_file(path):
+            key = (entry["brand"], entry["locale"], entry["pack"])
+            if key in merged and merged[key]["sha256"] != entry["sha256"]:
+                raise OutputError(f"{entry['path']} is in two manifests with different PDFs", path=path)
+            merged[key] = entry
+    return [merged[key] for key in sorted(merged)]
+
+
+def write_manifest_entries(path: Path, entries: list[dict[str, Any]]) -> None:
+    text = json.dumps({"leaflets": entries}, indent=2, ensure_ascii=False) + "\n"
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
 def write_manifest(out_dir: Path, previous: list[dict[str, Any]], new_entries: list[dict[str, Any]]) -> Path:
     """Keep the entries of leaflets this build did not touch; replace the rest."""
     by_key = {(entry["brand"], entry["locale"], entry["pack"]): entry for entry in previous}
@@ -113,8 +138,7 @@ def write_manifest(out_dir: Path, previous: list[dict[str, Any]], new_entries: l
     # An entry whose PDF has gone (deleted by hand) would not match the disk.
     leaflets = [by_key[key] for key in sorted(by_key) if (out_dir / by_key[key]["path"]).is_file()]
     path = out_dir / MANIFEST_NAME
-    text = json.dumps({"leaflets": leaflets}, indent=2, ensure_ascii=False) + "\n"
-    atomic_write_bytes(path, text.encode("utf-8"))
+    write_manifest_entries(path, leaflets)
     return path
 
 

@@ -18,23 +18,19 @@ from datetime import date
 from pathlib import Path
 
 from . import __version__
-from .catalogs import (
-    SOURCE_LOCALE,
-    LoadedCatalogue,
-    catalogue_path,
-    discover_locales,
-    load_catalogue,
-    parse_locale,
-    source_catalogue,
-)
-from .checks import input_reasons, page_budget_reason, untranslated_messages_reason
+from .catalogs import SOURCE_LOCALE, catalogue_path, discover_locales, parse_locale
 from .config import check_brand_parameters, load_brand, load_pack
-from .errors import MissingSafetyTranslationError, PatientPacksError, UsageError
+from .errors import PatientPacksError, UsageError
 from .fonts import load_font_setup
 from .model import Brand, Failure, Job, Leaflet, Pack, Project
-from .output import output_lock, read_manifest, remove_stale_temporaries, write_leaflet, write_manifest
-from .render_html import make_environment, render_leaflet_html
-from .render_pdf import LeafletRenderer
+from .output import (
+    output_lock,
+    read_manifest,
+    remove_stale_temporaries,
+    sha256_file,
+    write_leaflet,
+    write_manifest,
+)
 from .workers import Limits, run_jobs
 
 
@@ -48,6 +44,10 @@ class BuildOptions:
     write_html: bool = False
     today: date = field(default_factory=date.today)
     limits: Limits = field(default_factory=Limits)
+    #: Rebuild every leaflet, even those whose inputs and PDF are unchanged.
+    force: bool = False
+    #: (K, N): build only the K-th of N deterministic shards (1-based).
+    shard: tuple[int, int] | None = None
 
 
 @dataclass
@@ -56,7 +56,9 @@ class LoadedInputs:
 
     packs: dict[str, Pack] = field(default_factory=dict)
     brands: dict[str, Brand] = field(default_factory=dict)
-    catalogues: dict[str, LoadedCatalogue] = field(default_factory=dict)
+    #: The catalogue file of each locale (None for the source locale). Workers
+    #: read and check them: a broken one fails only that locale's leaflets.
+    catalogues: dict[str, Path | None] = field(default_factory=dict)
     errors: dict[tuple[str, str], PatientPacksError] = field(default_factory=dict)
 
 
@@ -64,11 +66,16 @@ class LoadedInputs:
 class BuildReport:
     leaflets: list[Leaflet] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    #: Manifest entries of the leaflets that were up to date and not rebuilt.
+    unchanged: list[dict] = field(default_factory=list)
     manifest_path: Path | None = None
 
     @property
-    def drafts(self) -> list[Leaflet]:
-        return [leaflet for leaflet in self.leaflets if leaflet.status == "draft"]
+    def draft_count(self) -> int:
+        """Drafts among the leaflets built and those left unchanged."""
+        return sum(leaflet.status == "draft" for leaflet in self.leaflets) + sum(
+            entry["status"] == "draft" for entry in self.unchanged
+        )
 
 
 # --- Stage 1: load ---------------------------------------------------------
@@ -120,14 +127,9 @@ def load_inputs(project: Project, options: BuildOptions) -> LoadedInputs:
         except PatientPacksError as error:
             inputs.errors[("brand", brand_id)] = error
     for locale in locales:
-        try:
-            inputs.catalogues[locale] = (
-                source_catalogue()
-                if locale == SOURCE_LOCALE
-                else load_catalogue(catalogue_path(project.locales_dir, catalogue_locale[locale]), locale)
-            )
-        except PatientPacksError as error:
-            inputs.errors[("locale", locale)] = error
+        inputs.catalogues[locale] = (
+            None if locale == SOURCE_LOCALE else catalogue_path(project.locales_dir, catalogue_locale[locale])
+        )
     return inputs
 
 
@@ -135,25 +137,38 @@ def load_inputs(project: Project, options: BuildOptions) -> LoadedInputs:
 
 
 class _InputHasher:
-    """Hashes the files a leaflet is built from; each file is read once."""
+    """Hashes the files a leaflet is built from; each file is read once.
 
-    def __init__(self) -> None:
+    Files are named relative to the project, so a leaflet's key is the same in
+    every clone of the repository (CI runners, shards)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
         self._digests: dict[Path, str] = {}
+        self._trees: dict[Path, list[tuple[str, str]]] = {}
 
-    def file(self, path: Path) -> str:
+    def file(self, path: Path) -> tuple[str, str]:
         if path not in self._digests:
             self._digests[path] = hashlib.sha256(path.read_bytes()).hexdigest()
-        return self._digests[path]
+        return str(path.relative_to(self.root)), self._digests[path]
 
     def tree(self, folder: Path) -> list[tuple[str, str]]:
-        return [(str(path), self.file(path)) for path in sorted(folder.rglob("*")) if path.is_file()]
+        if folder not in self._trees:
+            self._trees[folder] = [self.file(path) for path in sorted(folder.rglob("*")) if path.is_file()]
+        return self._trees[folder]
 
-    def job(self, project: Project, pack: Pack, brand: Brand, locale: str, catalogue: LoadedCatalogue) -> str:
-        parts: list[tuple[str, str]] = [("tool", __version__), ("locale", locale)]
+    def job(
+        self, project: Project, pack: Pack, brand: Brand, locale: str, catalogue: Path | None, today: date
+    ) -> str:
+        # The date matters only through the review-due check, so a new day
+        # alone does not rebuild anything.
+        parts: list[tuple[str, str]] = [
+            ("tool", __version__), ("locale", locale), ("past review", str(today > pack.review_due))
+        ]
         parts += self.tree(pack.directory) + self.tree(project.templates_dir) + self.tree(project.assets_dir)
-        parts += [(str(brand.source_file), self.file(brand.source_file)), (str(brand.logo.path), self.file(brand.logo.path))]
-        if catalogue.path is not None:
-            parts.append((str(catalogue.path), self.file(catalogue.path)))
+        parts += [self.file(brand.source_file), self.file(brand.logo.path)]
+        if catalogue is not None:
+            parts.append(self.file(catalogue))
         digest = hashlib.sha256()
         for name, value in parts:
             digest.update(f"{name}\0{value}\n".encode())
@@ -163,12 +178,14 @@ class _InputHasher:
 def plan_jobs(project: Project, inputs: LoadedInputs, options: BuildOptions) -> tuple[list[Job], list[Failure]]:
     """One job per pack × locale × brand whose inputs all loaded; a failure for the rest."""
     jobs, failures = [], []
-    hasher = _InputHasher()
+    hasher = _InputHasher(project.root)
     pack_ids = sorted({*inputs.packs, *(item for kind, item in inputs.errors if kind == "pack")})
     brand_ids = sorted({*inputs.brands, *(item for kind, item in inputs.errors if kind == "brand")})
     locales = sorted({*inputs.catalogues, *(item for kind, item in inputs.errors if kind == "locale")})
     for brand_id, locale, pack_id in itertools.product(brand_ids, locales, pack_ids):
         label = f"{brand_id}/{locale}/{pack_id}"
+        if options.shard and not in_shard(label, *options.shard):
+            continue
         broken = [
             inputs.errors[key]
             for key in (("pack", pack_id), ("brand", brand_id), ("locale", locale))
@@ -183,60 +200,43 @@ def plan_jobs(project: Project, inputs: LoadedInputs, options: BuildOptions) -> 
                 pack=pack,
                 brand=brand,
                 locale=locale,
-                catalogue_path=catalogue.path,
-                inputs_sha256=hasher.job(project, pack, brand, locale, catalogue),
+                catalogue_path=catalogue,
+                inputs_sha256=hasher.job(project, pack, brand, locale, catalogue, options.today),
             )
         )
     return jobs, failures
 
 
-# --- Stage 3: build each leaflet ------------------------------------------
+# --- Stage 3: build each leaflet (in workers: see workers.py, build_leaflet.py) --
 
 
-class LeafletBuilder:
-    """Checks, renders and lays out leaflets; one per process, kept warm."""
+def in_shard(label: str, shard: int, shards: int) -> bool:
+    """Whether a leaflet belongs to shard K of N: by a hash of its name, so a
+    leaflet stays in its shard when others are added or removed."""
+    return int(hashlib.sha256(label.encode()).hexdigest(), 16) % shards == shard - 1
 
-    def __init__(self, project: Project, today: date) -> None:
-        self.project = project
-        self.today = today
-        self.environment = make_environment(project)
-        self.renderer = LeafletRenderer(project)
-        self.fonts = load_font_setup(project.fonts_dir)
-        self._catalogues: dict[str, LoadedCatalogue] = {}
 
-    def _catalogue(self, job: Job) -> LoadedCatalogue:
-        if job.locale not in self._catalogues:
-            self._catalogues[job.locale] = (
-                source_catalogue() if job.catalogue_path is None else load_catalogue(job.catalogue_path, job.locale)
-            )
-        return self._catalogues[job.locale]
+def split_unchanged(jobs: list[Job], previous: list[dict], options: BuildOptions) -> tuple[list[Job], list[dict]]:
+    """The jobs to run, and the manifest entries of leaflets already up to
+    date: same inputs, and the PDF on disk is the one the manifest records."""
+    if options.force:
+        return jobs, []
+    by_key = {(entry["brand"], entry["locale"], entry["pack"]): entry for entry in previous}
+    to_build, unchanged = [], []
+    for job in jobs:
+        entry = by_key.get(job.key)
+        if entry and entry.get("inputs_sha256") == job.inputs_sha256 and _intact(options.out_dir, entry, options.write_html):
+            unchanged.append(entry)
+        else:
+            to_build.append(job)
+    return to_build, unchanged
 
-    def _html(self, job: Job, catalogue: LoadedCatalogue, *, draft: bool):
-        html, record = render_leaflet_html(
-            self.environment, job, catalogue, draft=draft, font_stack=self.fonts.stack_for(job.locale)
-        )
-        if record.missing_safety:
-            raise MissingSafetyTranslationError(
-                "safety notes are never shown in another language, so this leaflet was not built; "
-                f"translate these messages (msgctxt \"safety\"): {'; '.join(map(repr, record.missing_safety))}",
-                path=catalogue.path,
-            )
-        return html, record
 
-    def build(self, job: Job) -> Leaflet:
-        catalogue = self._catalogue(job)
-        reasons = input_reasons(job, catalogue, self.today)
-        drafted = bool(reasons)
-        html, record = self._html(job, catalogue, draft=drafted)
-        reasons += filter(None, [untranslated_messages_reason(catalogue, record.missing)])
-        pdf, pages = self.renderer.render(html, job.label)
-        reasons += filter(None, [page_budget_reason(job, pages)])
-        if reasons and not drafted:
-            # Only the render could tell this leaflet is a draft: render it
-            # again with the draft mark on every page.
-            html, _ = self._html(job, catalogue, draft=True)
-            pdf, pages = self.renderer.render(html, job.label)
-        return Leaflet(job=job, pdf=pdf, pages=pages, html=html, reasons=tuple(reasons))
+def _intact(out_dir: Path, entry: dict, write_html: bool) -> bool:
+    pdf = out_dir / entry["path"]
+    if write_html and not pdf.with_suffix(".html").is_file():
+        return False
+    return pdf.is_file() and sha256_file(pdf) == entry["sha256"]
 
 
 # --- Stage 4: write --------------------------------------------------------
@@ -246,9 +246,11 @@ def build(
     project: Project,
     options: BuildOptions,
     on_result: Callable[[Leaflet | Failure], None] = lambda result: None,
+    on_start: Callable[[int], None] = lambda count: None,
 ) -> BuildReport:
     """Build the selected leaflets into ``options.out_dir``; never raises for a
-    single leaflet's problem (see :class:`BuildReport`)."""
+    single leaflet's problem (see :class:`BuildReport`). ``on_start`` is told
+    how many leaflets will be built, ``on_result`` each one as it is done."""
     load_font_setup(project.fonts_dir)  # a font problem stops the build before any work
     inputs = load_inputs(project, options)
     jobs, failures = plan_jobs(project, inputs, options)
@@ -258,6 +260,8 @@ def build(
     with output_lock(options.out_dir):
         remove_stale_temporaries(options.out_dir)
         previous = read_manifest(options.out_dir)
+        jobs, report.unchanged = split_unchanged(jobs, previous, options)
+        on_start(len(jobs))
         entries = []
         for result in run_jobs(project, jobs, options):
             if isinstance(result, Leaflet):

@@ -18,7 +18,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .errors import RenderError
-from .fonts import load_font_setup
+from .fonts import load_font_setup, project_text, subset_family, subset_system_faces
 from .model import Project
 
 
@@ -61,18 +61,26 @@ class LeafletRenderer:
         self.fetcher = ProjectAssetFetcher(project.asset_roots)
         self.font_config = FontConfiguration()
         self.base_url = project.templates_dir.resolve().as_uri() + "/"
-        font_faces = load_font_setup(project.fonts_dir).file_faces
-        fonts_css = jinja2.Environment(loader=jinja2.FileSystemLoader(project.templates_dir)).get_template(
+        setup = load_font_setup(project.fonts_dir)
+        font_faces = setup.file_faces + subset_system_faces(
+            setup, project_text(project.text_input_files()), project.font_cache_dir
+        )
+        self.family_names = {family: subset_family(family) for family in setup.system_families}
+        self.fonts_css = jinja2.Environment(loader=jinja2.FileSystemLoader(project.templates_dir)).get_template(
             "fonts.css"
         ).render(faces=font_faces)
         self.stylesheets = [
-            CSS(string=fonts_css, base_url=self.base_url, font_config=self.font_config, url_fetcher=self.fetcher),
+            CSS(string=self.fonts_css, base_url=self.base_url, font_config=self.font_config, url_fetcher=self.fetcher),
             CSS(
                 filename=project.templates_dir / "leaflet.css",
                 font_config=self.font_config,
                 url_fetcher=self.fetcher,
             ),
         ]
+
+    def css_font_stack(self, stack: tuple[str, ...]) -> tuple[str, ...]:
+        """The CSS family names for a locale's font stack (subsets for system fonts)."""
+        return tuple(self.family_names.get(family, family) for family in stack)
 
     def render(self, html: str, label: str) -> tuple[bytes, int]:
         """Return the PDF and its page count."""

@@ -10,7 +10,6 @@ keep their fonts and stylesheets warm.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import multiprocessing
 import resource
 import signal
@@ -22,10 +21,12 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from .errors import PatientPacksError
+from .fonts import prepare_subsets
 from .model import Failure, Job, Leaflet, Project
 
 if TYPE_CHECKING:
-    from .pipeline import BuildOptions, LeafletBuilder
+    from .build_leaflet import LeafletBuilder
+    from .pipeline import BuildOptions
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def _die_with_the_build() -> None:
     SIGKILL), so that no orphan keeps rendering or holds the output lock it
     inherited. The standard library has no wrapper for prctl."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc = ctypes.CDLL(None, use_errno=True)  # the C library this process already uses
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):
         pass  # not Linux: a killed build's workers end when their queue closes
@@ -66,7 +67,7 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _start_worker(project: Project, today: date, limits: Limits) -> None:
-    from .pipeline import LeafletBuilder  # the pipeline imports this module
+    from .build_leaflet import LeafletBuilder  # WeasyPrint is imported by workers only
 
     _die_with_the_build()
     global _builder, _limits
@@ -105,6 +106,11 @@ def run_jobs(project: Project, jobs: list[Job], options: BuildOptions) -> Iterat
     workers = max(1, min(options.jobs, len(jobs)))
     # fork: workers start in milliseconds, with the modules already imported.
     context = multiprocessing.get_context("fork")
+    # Font subsets are made in a short-lived process: loading a 19 MB font
+    # collection here would leave its pages in every forked worker's memory.
+    preparer = context.Process(target=prepare_subsets, args=(project.root,))
+    preparer.start()
+    preparer.join()
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_start_worker,
         initargs=(project, options.today, options.limits),
