@@ -21,7 +21,7 @@ from .conftest import REPO, run_cli
 CLDR_ORDER = ("zero", "one", "two", "few", "many", "other")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def integer_categories(locale: str) -> tuple[str, ...]:
     """The CLDR plural categories whole numbers reach, in CLDR order: the
     order of a gettext catalogue's plural forms."""

@@ -53,7 +53,7 @@ def discover_locales(locales_dir: Path) -> list[str]:
 def parse_locale(code: str) -> Locale:
     try:
         return Locale.parse(PSEUDO_LOCALES.get(code, code))
-    except (UnknownLocaleError, ValueError) as error:
+    except (UnknownLocaleError, ValueError):
         raise UsageError(f"{code!r} is not a locale CLDR knows (use codes like es, pt_BR, zh_Hans)") from None
 
 

@@ -78,7 +78,7 @@ class FontSetup:
         return _codepoints(regular.path, regular.index)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _codepoints(path: Path, index: int) -> frozenset[int]:
     from fontTools.ttLib import TTCollection, TTFont  # only the checks and subsetting need fontTools
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Mapping
 
 #: A parameter value a pack defines and a brand may override.
 ParameterValue = int | str | tuple[str, ...]

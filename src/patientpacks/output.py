@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import tempfile
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -131,15 +132,38 @@ def write_manifest_entries(path: Path, entries: list[dict[str, Any]]) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def write_manifest(out_dir: Path, previous: list[dict[str, Any]], new_entries: list[dict[str, Any]]) -> Path:
-    """Keep the entries of leaflets this build did not touch; replace the rest."""
-    by_key = {(entry["brand"], entry["locale"], entry["pack"]): entry for entry in previous}
-    by_key.update({(entry["brand"], entry["locale"], entry["pack"]): entry for entry in new_entries})
-    # An entry whose PDF has gone (deleted by hand) would not match the disk.
-    leaflets = [by_key[key] for key in sorted(by_key) if (out_dir / by_key[key]["path"]).is_file()]
-    path = out_dir / MANIFEST_NAME
-    write_manifest_entries(path, leaflets)
-    return path
+class ManifestWriter:
+    """The manifest, rewritten after every leaflet written.
+
+    Each entry is serialised once, when it changes, so a rewrite only joins
+    strings: cheap enough to do after every PDF even for a thousand leaflets.
+    Entries of leaflets this build does not touch are kept, unless their PDF
+    has gone (deleted by hand), which would not match the disk.
+    """
+
+    def __init__(self, out_dir: Path, previous: list[dict[str, Any]]) -> None:
+        self.path = out_dir / MANIFEST_NAME
+        self._texts = {
+            _entry_key(entry): _entry_text(entry) for entry in previous if (out_dir / entry["path"]).is_file()
+        }
+
+    def record(self, entry: dict[str, Any]) -> None:
+        self._texts[_entry_key(entry)] = _entry_text(entry)
+        self.write()
+
+    def write(self) -> Path:
+        body = ",\n".join(self._texts[key] for key in sorted(self._texts))
+        text = '{\n  "leaflets": [\n' + body + ("\n" if body else "") + "  ]\n}\n"
+        atomic_write_bytes(self.path, text.encode("utf-8"))
+        return self.path
+
+
+def _entry_key(entry: dict[str, Any]) -> tuple[str, str, str]:
+    return (entry["brand"], entry["locale"], entry["pack"])
+
+
+def _entry_text(entry: dict[str, Any]) -> str:
+    return textwrap.indent(json.dumps(entry, indent=2, ensure_ascii=False), "    ")
 
 
 def write_leaflet(out_dir: Path, leaflet: Leaflet, *, write_html: bool, project_root: Path) -> dict[str, Any]:

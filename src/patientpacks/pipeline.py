@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,12 +24,12 @@ from .errors import PatientPacksError, UsageError
 from .fonts import load_font_setup
 from .model import Brand, Failure, Job, Leaflet, Pack, Project
 from .output import (
+    ManifestWriter,
     output_lock,
     read_manifest,
     remove_stale_temporaries,
     sha256_file,
     write_leaflet,
-    write_manifest,
 )
 from .workers import Limits, run_jobs
 
@@ -260,25 +260,23 @@ def build(
     with output_lock(options.out_dir):
         remove_stale_temporaries(options.out_dir)
         previous = read_manifest(options.out_dir)
+        manifest = ManifestWriter(options.out_dir, previous)
         jobs, report.unchanged = split_unchanged(jobs, previous, options)
         on_start(len(jobs))
-        entries = []
         for result in run_jobs(project, jobs, options):
             if isinstance(result, Leaflet):
                 try:
-                    entries.append(
-                        write_leaflet(options.out_dir, result, write_html=options.write_html, project_root=project.root)
-                    )
+                    entry = write_leaflet(options.out_dir, result, write_html=options.write_html, project_root=project.root)
                     # Right after each PDF, so that a build killed at any
                     # moment leaves a manifest that matches the files.
-                    write_manifest(options.out_dir, previous, entries)
+                    manifest.record(entry)
                     report.leaflets.append(result)
                 except PatientPacksError as error:
                     result = Failure(result.job.label, str(error))
             if isinstance(result, Failure):
                 report.failures.append(result)
             on_result(result)
-        report.manifest_path = write_manifest(options.out_dir, previous, entries)
+        report.manifest_path = manifest.write()
     return report
 
 

@@ -44,6 +44,10 @@ class LeafletTimeout(BaseException):
     on the way (WeasyPrint's or ours) can swallow it."""
 
 
+#: Leaflets a worker builds before it is replaced by a fresh one, so that no
+#: cache inside WeasyPrint, Pango or fontconfig can grow without bound.
+RECYCLE_AFTER = 100
+
 _builder: LeafletBuilder | None = None
 _limits = Limits()
 
@@ -104,18 +108,24 @@ def run_jobs(project: Project, jobs: list[Job], options: BuildOptions) -> Iterat
     if not jobs:
         return
     workers = max(1, min(options.jobs, len(jobs)))
-    # fork: workers start in milliseconds, with the modules already imported.
-    context = multiprocessing.get_context("fork")
-    # Font subsets are made in a short-lived process: loading a 19 MB font
-    # collection here would leave its pages in every forked worker's memory.
-    preparer = context.Process(target=prepare_subsets, args=(project.root,))
+    # Font subsets are made once, in a short-lived process: loading a 19 MB
+    # font collection here would leave its pages in the workers' memory.
+    preparer = multiprocessing.get_context("fork").Process(target=prepare_subsets, args=(project.root,))
     preparer.start()
     preparer.join()
+    # Workers are forked from a server that has imported WeasyPrint once, so
+    # that a worker replaced after RECYCLE_AFTER leaflets starts in
+    # milliseconds (the "fork" method cannot replace workers).
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["patientpacks.build_leaflet"])
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_start_worker,
-        initargs=(project, options.today, options.limits),
+        initargs=(project, options.today, options.limits), max_tasks_per_child=RECYCLE_AFTER,
     ) as pool:
-        futures = {pool.submit(_build_in_worker, job): job for job in jobs}
+        # Longest leaflets first, so that no worker is left with a long one
+        # while the other has finished.
+        ordered = sorted(jobs, key=lambda job: job.pack.max_pages, reverse=True)
+        futures = {pool.submit(_build_in_worker, job): job for job in ordered}
         for future in as_completed(futures):
             try:
                 yield future.result()
