@@ -167,6 +167,12 @@ def test_check_passes_on_the_shipped_spanish_catalogue(capsys) -> None:
     assert run_cli(REPO, "check", "--locale", "es") == 0
 
 
+def test_every_shipped_catalogue_brand_and_template_passes_the_checks_and_glyph_check(capsys) -> None:
+    # Every message, every brand value and every template line has a glyph in
+    # the fonts of every locale (page budgets are covered by the build tests).
+    assert run_cli(REPO, "check", "--no-layout") == 0, capsys.readouterr().out
+
+
 def test_pseudo_locale_brackets_every_string(project: Path, tmp_path: Path) -> None:
     assert run_cli(project, "pseudo") == 0
     out = tmp_path / "out"

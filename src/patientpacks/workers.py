@@ -46,7 +46,7 @@ class LeafletTimeout(BaseException):
 
 #: Leaflets a worker builds before it is replaced by a fresh one, so that no
 #: cache inside WeasyPrint, Pango or fontconfig can grow without bound.
-RECYCLE_AFTER = 100
+RECYCLE_AFTER = 200
 
 _builder: LeafletBuilder | None = None
 _limits = Limits()
@@ -108,29 +108,38 @@ def run_jobs(project: Project, jobs: list[Job], options: BuildOptions) -> Iterat
     if not jobs:
         return
     workers = max(1, min(options.jobs, len(jobs)))
+    # fork: workers start in milliseconds, with the modules already imported.
+    context = multiprocessing.get_context("fork")
     # Font subsets are made once, in a short-lived process: loading a 19 MB
     # font collection here would leave its pages in the workers' memory.
-    preparer = multiprocessing.get_context("fork").Process(target=prepare_subsets, args=(project.root,))
+    preparer = context.Process(target=prepare_subsets, args=(project.root,))
     preparer.start()
     preparer.join()
-    # Workers are forked from a server that has imported WeasyPrint once, so
-    # that a worker replaced after RECYCLE_AFTER leaflets starts in
-    # milliseconds (the "fork" method cannot replace workers).
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["patientpacks.build_leaflet"])
+    # Longest leaflets first, so that no worker is left with a long one while
+    # the other has finished.
+    ordered = sorted(jobs, key=lambda job: job.pack.max_pages, reverse=True)
+    # Workers are replaced after RECYCLE_AFTER leaflets each by running the
+    # jobs in batches, each with a fresh pool. (ProcessPoolExecutor's own
+    # max_tasks_per_child cannot use fork, and can hang on Python 3.11.)
+    batch = workers * RECYCLE_AFTER
+    for start in range(0, len(ordered), batch):
+        yield from _run_batch(project, ordered[start:start + batch], options, workers, context)
+
+
+def _run_batch(
+    project: Project, jobs: list[Job], options: BuildOptions, workers: int, context: multiprocessing.context.BaseContext
+) -> Iterator[Leaflet | Failure]:
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_start_worker,
-        initargs=(project, options.today, options.limits), max_tasks_per_child=RECYCLE_AFTER,
+        max_workers=min(workers, len(jobs)), mp_context=context, initializer=_start_worker,
+        initargs=(project, options.today, options.limits),
     ) as pool:
-        # Longest leaflets first, so that no worker is left with a long one
-        # while the other has finished.
-        ordered = sorted(jobs, key=lambda job: job.pack.max_pages, reverse=True)
-        futures = {pool.submit(_build_in_worker, job): job for job in ordered}
+        futures = {pool.submit(_build_in_worker, job): job for job in jobs}
         for future in as_completed(futures):
             try:
                 yield future.result()
             except BrokenProcessPool:
-                yield Failure(futures[future].label, (
+                yield Failure(
+                    futures[future].label,
                     "its worker process died (it crashed, was killed, or hit the memory limit of "
-                    f"{options.limits.memory_mb} MB while starting); the build could not finish it"
-                ))
+                    f"{options.limits.memory_mb} MB while starting); the build could not finish it",
+                )

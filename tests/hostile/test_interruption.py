@@ -30,6 +30,27 @@ def wait_for_pdfs(out: Path, count: int, timeout: float = 60) -> None:
         time.sleep(0.02)
 
 
+def processes_writing_to(out: Path) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and str(out).encode() in (entry / "cmdline").read_bytes():
+                if b"Z" not in (entry / "stat").read_bytes().rsplit(b")", 1)[1][:3]:  # not a zombie
+                    found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def assert_no_process_left(out: Path) -> None:
+    """Killing the build kills its workers too: none keeps rendering or
+    holds the output folder's lock."""
+    deadline = time.monotonic() + 10
+    while processes_writing_to(out):
+        assert time.monotonic() < deadline, f"processes left behind: {processes_writing_to(out)}"
+        time.sleep(0.1)
+
+
 def assert_output_is_consistent(out: Path) -> None:
     manifest = json.loads((out / "manifest.json").read_text())["leaflets"]
     for entry in manifest:
@@ -46,6 +67,7 @@ def test_a_build_killed_mid_way_leaves_complete_pdfs_and_a_matching_manifest(tmp
     wait_for_pdfs(out, 3)
     build.send_signal(signal.SIGKILL)
     build.wait()
+    assert_no_process_left(out)
     assert_output_is_consistent(out)
     written = {path: path.read_bytes() for path in out.rglob("*.pdf")}
 
@@ -54,6 +76,7 @@ def test_a_build_killed_mid_way_leaves_complete_pdfs_and_a_matching_manifest(tmp
     time.sleep(1.5)
     build.send_signal(signal.SIGKILL)
     build.wait()
+    assert_no_process_left(out)
     assert_output_is_consistent(out)
     assert all(path.exists() for path in written)  # nothing was lost
 
