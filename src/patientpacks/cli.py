@@ -120,9 +120,9 @@ def run_build(project: Project, arguments: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     drafts = report.draft_count
-    total = len(report.leaflets) + len(report.unchanged)
+    total = len(report.built) + len(report.unchanged)
     print(
-        f"{len(report.leaflets)} built, {len(report.unchanged)} unchanged, {len(report.failures)} failed; "
+        f"{len(report.built)} built, {len(report.unchanged)} unchanged, {len(report.failures)} failed; "
         f"{total - drafts} publishable, {drafts} draft(s). Manifest: {report.manifest_path}"
     )
     if drafts:

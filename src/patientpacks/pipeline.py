@@ -64,7 +64,9 @@ class LoadedInputs:
 
 @dataclass
 class BuildReport:
-    leaflets: list[Leaflet] = field(default_factory=list)
+    #: Manifest entries of the leaflets built (the PDFs themselves are on
+    #: disk; keeping them here would grow this process with every leaflet).
+    built: list[dict] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     #: Manifest entries of the leaflets that were up to date and not rebuilt.
     unchanged: list[dict] = field(default_factory=list)
@@ -73,9 +75,7 @@ class BuildReport:
     @property
     def draft_count(self) -> int:
         """Drafts among the leaflets built and those left unchanged."""
-        return sum(leaflet.status == "draft" for leaflet in self.leaflets) + sum(
-            entry["status"] == "draft" for entry in self.unchanged
-        )
+        return sum(entry["status"] == "draft" for entry in [*self.built, *self.unchanged])
 
 
 # --- Stage 1: load ---------------------------------------------------------
@@ -270,7 +270,7 @@ def build(
                     # Right after each PDF, so that a build killed at any
                     # moment leaves a manifest that matches the files.
                     manifest.record(entry)
-                    report.leaflets.append(result)
+                    report.built.append(entry)
                 except PatientPacksError as error:
                     result = Failure(result.job.label, str(error))
             if isinstance(result, Failure):

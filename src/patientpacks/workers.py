@@ -46,7 +46,7 @@ class LeafletTimeout(BaseException):
 
 #: Leaflets a worker builds before it is replaced by a fresh one, so that no
 #: cache inside WeasyPrint, Pango or fontconfig can grow without bound.
-RECYCLE_AFTER = 200
+RECYCLE_AFTER = 100
 
 _builder: LeafletBuilder | None = None
 _limits = Limits()
@@ -108,19 +108,20 @@ def run_jobs(project: Project, jobs: list[Job], options: BuildOptions) -> Iterat
     if not jobs:
         return
     workers = max(1, min(options.jobs, len(jobs)))
-    # fork: workers start in milliseconds, with the modules already imported.
-    context = multiprocessing.get_context("fork")
     # Font subsets are made once, in a short-lived process: loading a 19 MB
-    # font collection here would leave its pages in the workers' memory.
-    preparer = context.Process(target=prepare_subsets, args=(project.root,))
+    # font collection here would leave its pages in this process's memory.
+    preparer = multiprocessing.get_context("fork").Process(target=prepare_subsets, args=(project.root,))
     preparer.start()
     preparer.join()
+    # fork: workers start in milliseconds, with the modules already imported.
+    # (This process stays small: it keeps no PDF once written.)
+    context = multiprocessing.get_context("fork")
     # Longest leaflets first, so that no worker is left with a long one while
     # the other has finished.
     ordered = sorted(jobs, key=lambda job: job.pack.max_pages, reverse=True)
     # Workers are replaced after RECYCLE_AFTER leaflets each by running the
     # jobs in batches, each with a fresh pool. (ProcessPoolExecutor's own
-    # max_tasks_per_child cannot use fork, and can hang on Python 3.11.)
+    # max_tasks_per_child hung in our tests on Python 3.11.)
     batch = workers * RECYCLE_AFTER
     for start in range(0, len(ordered), batch):
         yield from _run_batch(project, ordered[start:start + batch], options, workers, context)
