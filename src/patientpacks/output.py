@@ -22,6 +22,8 @@ from .errors import OutputError
 from .model import Leaflet
 
 MANIFEST_NAME = "manifest.json"
+#: Every temporary file this tool writes starts so; nothing else is ever removed.
+TEMPORARY_PREFIX = ".patientpacks-"
 LOCK_NAME = ".patientpacks.lock"
 
 
@@ -37,7 +39,7 @@ def sha256_file(path: Path) -> str:
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMPORARY_PREFIX}{path.name}.", suffix=".tmp")
     except OSError as error:
         raise OutputError(f"cannot write: {error.strerror}", path=path) from None
     try:
@@ -75,7 +77,7 @@ def output_lock(out_dir: Path) -> Iterator[None]:
 
 def remove_stale_temporaries(out_dir: Path) -> None:
     """Temporary files a killed build left behind (never a finished output)."""
-    for temporary in out_dir.rglob(".*.tmp"):
+    for temporary in out_dir.rglob(f"{TEMPORARY_PREFIX}*.tmp"):
         temporary.unlink(missing_ok=True)
 
 
