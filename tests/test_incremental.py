@@ -71,7 +71,7 @@ def test_shards_split_the_leaflets_and_their_manifests_merge(project: Path, tmp_
         paths.append(out / "manifest.json")
     built = [{entry["path"] for entry in json.loads(path.read_text())["leaflets"]} for path in paths]
     assert sum(len(shard) for shard in built) == 6
-    assert set.union(*built) == {f"{b}/{l}/aftercare-card.pdf" for b in ("harbour-lane-uk", "maple-street-us") for l in ("en", "es", "fr")}
+    assert set.union(*built) == {f"{brand}/{locale}/aftercare-card.pdf" for brand in ("harbour-lane-uk", "maple-street-us") for locale in ("en", "es", "fr")}
     merged = tmp_path / "merged.json"
     assert run_cli(project, "merge-manifests", "--out", str(merged), *map(str, paths)) == 0
     assert len(json.loads(merged.read_text())["leaflets"]) == 6

@@ -19,7 +19,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
 
-from .catalogue_checks import unusable_translation
+from .catalogue_checks import forms, unusable_translation
 from .errors import CatalogueError, UsageError
 
 #: The language the templates are written in. Its leaflets use the source text.
@@ -186,8 +186,7 @@ def _remove_unusable_translations(catalog: Catalog) -> dict[MessageKey, str]:
     for message in list(catalog):
         if not message.id or message.fuzzy:
             continue
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        problems = [] if all(strings) else ["untranslated"]
+        problems = [] if all(forms(message.string)) else ["untranslated"]
         problems = problems or unusable_translation(message)
         if problems:
             if problems != ["untranslated"]:

@@ -18,7 +18,8 @@ _PLACEHOLDER = re.compile(r"%\((\w+)\)[#0\- +]*\d*(?:\.\d+)?([a-zA-Z%])|%[#0\- +
 _TAG = re.compile(r"<[^>]*>")
 
 
-def _forms(value: str | tuple[str, ...]) -> tuple[str, ...]:
+def forms(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    """A message's id or string as a tuple: one item, or one per plural form."""
     return value if isinstance(value, tuple) else (value,)
 
 
@@ -35,21 +36,21 @@ def inline_tags(text: str) -> Counter[str]:
 def untranslated(message: Message, nplurals: int) -> list[str]:
     if message.fuzzy:
         return [f"fuzzy (the source changed; check and remove the fuzzy flag): {_source(message)!r}"]
-    if not all(_forms(message.string)):
+    if not all(forms(message.string)):
         return [f"untranslated: {_source(message)!r}"]
     return []
 
 
 def plural_form_count(message: Message, nplurals: int) -> list[str]:
-    if isinstance(message.id, tuple) and len(_forms(message.string)) != nplurals:
-        return [f"has {len(_forms(message.string))} plural forms, the Plural-Forms header says {nplurals}: {_source(message)!r}"]
+    if isinstance(message.id, tuple) and len(forms(message.string)) != nplurals:
+        return [f"has {len(forms(message.string))} plural forms, the Plural-Forms header says {nplurals}: {_source(message)!r}"]
     return []
 
 
 def placeholder_mismatch(message: Message, nplurals: int) -> list[str]:
-    expected = placeholders(_forms(message.id)[-1])
+    expected = placeholders(forms(message.id)[-1])
     problems = []
-    for form in filter(None, _forms(message.string)):
+    for form in filter(None, forms(message.string)):
         found = placeholders(form)
         if set(found) != set(expected):
             missing, extra = sorted(set(expected) - set(found)), sorted(set(found) - set(expected))
@@ -67,9 +68,9 @@ def placeholder_mismatch(message: Message, nplurals: int) -> list[str]:
 
 
 def markup_mismatch(message: Message, nplurals: int) -> list[str]:
-    allowed = inline_tags(_forms(message.id)[0])
+    allowed = inline_tags(forms(message.id)[0])
     problems = []
-    for form in filter(None, _forms(message.string)):
+    for form in filter(None, forms(message.string)):
         extra = inline_tags(form) - allowed
         missing = allowed - inline_tags(form)
         stray = form.count("<") - sum(inline_tags(form).values())
@@ -81,7 +82,7 @@ def markup_mismatch(message: Message, nplurals: int) -> list[str]:
 
 
 def _source(message: Message) -> str:
-    text = _forms(message.id)[0]
+    text = forms(message.id)[0]
     return text if len(text) <= 60 else text[:57] + "..."
 
 

@@ -22,7 +22,7 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po, write_po
 
 from .catalogs import DOMAIN, PSEUDO_LOCALES, SOURCE_LOCALE, catalogue_path, discover_locales, review_of
-from .catalogue_checks import MESSAGE_CHECKS
+from .catalogue_checks import MESSAGE_CHECKS, forms
 from .config import load_brand
 from .errors import CatalogueError, PatientPacksError, TemplateError, UsageError, shown_path
 from .fonts import FontSetup
@@ -234,8 +234,7 @@ def read_catalogue(path: Path) -> Catalog:
 
 
 def is_translated(message: Message) -> bool:
-    strings = message.string if isinstance(message.string, tuple) else (message.string,)
-    return not message.fuzzy and all(strings)
+    return not message.fuzzy and all(forms(message.string))
 
 
 def catalogue_stats(project: Project, pack_ids: list[str]) -> list[CatalogueStats]:
@@ -297,8 +296,7 @@ def check_catalogue(path: Path, locale: str, fonts: FontSetup) -> list[Problem]:
             continue
         for check in MESSAGE_CHECKS:
             problems += [Problem(path, message.lineno, text) for text in check(message, catalog.num_plurals)]
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        for form in filter(None, strings):
+        for form in filter(None, forms(message.string)):
             problems += [Problem(path, message.lineno, text) for text in _glyph_problems(fonts, form, locale, repr(form[:40]))]
     return problems
 
