@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from patientpacks.errors import RenderError
-from patientpacks.model import Project
+from patientpacks.config import load_brand, load_pack
+from patientpacks.model import Job, Project
 from patientpacks.render_pdf import LeafletRenderer, ProjectAssetFetcher, RefusedFetch
 
 from .conftest import REPO
@@ -32,9 +33,13 @@ def test_fetcher_serves_a_project_font() -> None:
 
 def test_html_that_asks_for_a_foreign_file_fails_with_the_leaflets_name() -> None:
     renderer = LeafletRenderer(Project(REPO))
-    html = '<html><body><img src="file:///etc/hostname"><p>x</p></body></html>'
-    with pytest.raises(RenderError, match="brand/xx/pack: refused to fetch 'file:///etc/hostname'"):
-        renderer.render(html, "brand/xx/pack")
+    job = Job(
+        pack=load_pack(REPO / "packs/aftercare-card"), brand=load_brand(REPO / "brands/harbour-lane-uk.toml"),
+        locale="en", catalogue_path=None, inputs_sha256="0" * 64,
+    )
+    html = '<html lang="en"><body><img src="file:///etc/hostname" alt=""><p>x</p></body></html>'
+    with pytest.raises(RenderError, match="harbour-lane-uk/en/aftercare-card: refused to fetch 'file:///etc/hostname'"):
+        renderer.render(html, job)
 
 
 def test_parallel_and_serial_builds_write_identical_pdfs(tmp_path: Path, example_dist: Path) -> None:

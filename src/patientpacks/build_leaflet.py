@@ -35,10 +35,10 @@ class LeafletBuilder:
             )
         return self._catalogues[job.locale]
 
-    def _html(self, job: Job, catalogue: LoadedCatalogue, *, draft: bool):
+    def _html(self, job: Job, catalogue: LoadedCatalogue, *, draft: bool, template_name: str | None = None):
         html, record = render_leaflet_html(
             self.environment, job, catalogue, draft=draft,
-            font_stack=self.renderer.css_font_stack(self.fonts.stack_for(job.locale)),
+            font_stack=self.renderer.css_font_stack(self.fonts.stack_for(job.locale)), template_name=template_name,
         )
         if record.missing_safety:
             raise MissingSafetyTranslationError(
@@ -54,11 +54,12 @@ class LeafletBuilder:
         drafted = bool(reasons)
         html, record = self._html(job, catalogue, draft=drafted)
         reasons += filter(None, [untranslated_messages_reason(catalogue, record.missing)])
-        pdf, pages = self.renderer.render(html, job.label)
+        blank_page = self._html(job, catalogue, draft=False, template_name="blank_page.html")[0] if job.is_booklet else None
+        pdf, pages = self.renderer.render(html, job, blank_page)
         reasons += filter(None, [page_budget_reason(job, pages)])
         if reasons and not drafted:
             # Only the render could tell this leaflet is a draft: render it
             # again with the draft mark on every page.
             html, _ = self._html(job, catalogue, draft=True)
-            pdf, pages = self.renderer.render(html, job.label)
+            pdf, pages = self.renderer.render(html, job, blank_page)
         return Leaflet(job=job, pdf=pdf, pages=pages, html=html, reasons=tuple(reasons))

@@ -87,10 +87,10 @@ def untranslated_messages_reason(catalogue: LoadedCatalogue, missing: set[Messag
 
 
 def page_budget_reason(job: Job, pages: int) -> str | None:
-    if pages > job.pack.max_pages:
-        over = pages - job.pack.max_pages
+    if pages > job.max_pages:
+        times = "" if job.max_pages == job.pack.max_pages else f", x2 for the {job.edition.name} edition"
         return (
-            f"{pages} pages, {over} over the pack's limit of {job.pack.max_pages} "
-            f"({shown_path(job.pack.source_file)}: max_pages)"
+            f"{pages} pages, {pages - job.max_pages} over the limit of {job.max_pages} "
+            f"({shown_path(job.pack.source_file)}: max_pages{times})"
         )
     return None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import PatientPacksError
-from .model import Project
+from .model import LARGE_PRINT_EDITION, PRINT_SHOP_EDITION, STANDARD_EDITION, Edition, Project
 from .output import merge_manifests, write_manifest_entries
 from .pipeline import BuildOptions, build, default_jobs
 from .progress import BuildProgress
@@ -19,7 +19,9 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 DESCRIPTION = """\
 Build branded patient leaflets (PDF) for every pack x locale x brand found in
-the project: dist/<brand>/<locale>/<pack>.pdf, and dist/manifest.json.
+the project: dist/<brand>/<locale>/<pack>.pdf, and dist/manifest.json. Every
+PDF is tagged for screen readers (PDF/UA-1) and reproducible: the same inputs
+give the same bytes. Other editions are built beside it on request.
 
 A leaflet is publishable only when its pack is clinically signed off and not
 past its review date, its safety notes are checked against a product label, and
@@ -35,6 +37,7 @@ examples:
   python build_pdfs.py                          # everything
   python build_pdfs.py --locale es --brand maple-street-us
   python build_pdfs.py --pack aftercare-card --html --out /tmp/preview
+  python build_pdfs.py --large-print --print-shop --brand harbour-lane-uk
 
 translator commands (each has --help):
   python build_pdfs.py extract        templates -> locales/messages.pot
@@ -65,11 +68,23 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--strict", action="store_true", help="exit non-zero when any leaflet is a draft (not publishable)")
     parser.add_argument("--force", action="store_true", help="rebuild every leaflet, even those whose inputs and PDF are unchanged")
     parser.add_argument("--shard", type=_shard, default=None, metavar="K/N", help="build only the K-th of N deterministic shards of the leaflets (for N CI runners; see merge-manifests)")
+    parser.add_argument("--large-print", action="store_true", help="also build a large-print edition of each leaflet (<pack>.large-print.pdf: body 16 pt, one column)")
+    parser.add_argument("--print-shop", action="store_true", help="also build a print-shop edition of each leaflet (<pack>.print-shop.pdf: PDF/X-4, 3 mm bleed, crop marks)")
     parser.add_argument("--time-limit", type=float, default=Limits.seconds, metavar="SECONDS", help="stop a leaflet that takes longer (default: %(default)s)")
     parser.add_argument("--memory-limit", type=_positive_int, default=Limits.memory_mb, metavar="MB", help="stop a leaflet whose worker needs more memory (default: %(default)s)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only failures and the summary")
     parser.add_argument("--version", action="version", version=f"patientpacks {__version__}")
     return parser
+
+
+def _editions(arguments: argparse.Namespace) -> tuple[Edition, ...]:
+    """The standard edition, and the others the command line asks for."""
+    editions = [STANDARD_EDITION]
+    if arguments.large_print:
+        editions.append(LARGE_PRINT_EDITION)
+    if arguments.print_shop:
+        editions.append(PRINT_SHOP_EDITION)
+    return tuple(editions)
 
 
 def _shard(text: str) -> tuple[int, int]:
@@ -111,6 +126,7 @@ def run_build(project: Project, arguments: argparse.Namespace) -> int:
         limits=Limits(seconds=arguments.time_limit, memory_mb=arguments.memory_limit),
         force=arguments.force,
         shard=arguments.shard,
+        editions=_editions(arguments),
     )
     progress = BuildProgress(quiet=arguments.quiet)
     try:

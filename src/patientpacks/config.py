@@ -19,9 +19,13 @@ from .model import Brand, Colours, Contact, Logo, Pack, ParameterValue, SignOff
 PAPER_SIZES = ("A4", "Letter")
 PAGE_SIZES = ("A4", "A5", "Letter")
 LAYOUTS = ("guide", "card")
+#: "half": one sheet folded in half, printed as a booklet of 4, 8, ... pages.
+FOLDS = ("none", "half")
 LOGO_SUFFIXES = (".svg", ".png")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+_QR_URL = re.compile(r"https?://[^\s\"<>\\]+")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _TOML_LINE = re.compile(r"at line (\d+)")
 
 
@@ -107,7 +111,7 @@ def load_pack(directory: Path) -> Pack:
     top = _Table(read_toml(path), path)
     top.reject_unknown(
         {"id", "title", "template", "version", "published", "review_due", "page_size",
-         "layout", "max_pages", "signoff", "safety", "sources", "parameters"}
+         "layout", "max_pages", "signoff", "safety", "sources", "parameters", "print_shop"}
     )
     pack_id = top.text("id")
     if pack_id != directory.name:
@@ -144,6 +148,12 @@ def load_pack(directory: Path) -> Pack:
     if not sources or not all(isinstance(source, str) and source.strip() for source in sources):
         raise top.error("sources", "must be a non-empty list of text")
 
+    print_shop = top.table("print_shop", required=False)
+    print_shop.reject_unknown({"fold"})
+    fold = print_shop.text("fold", default="none")
+    if fold not in FOLDS:
+        raise print_shop.error("fold", f"unknown fold {fold!r} (use one of: {', '.join(FOLDS)})")
+
     published = top.get("published", date)
     review_due = top.get("review_due", date)
     if review_due <= published:
@@ -165,13 +175,14 @@ def load_pack(directory: Path) -> Pack:
         sources=tuple(source.strip() for source in sources),
         parameters=_parameters(top.table("parameters", required=False)),
         source_file=path,
+        fold=fold,
     )
 
 
 def load_brand(path: Path) -> Brand:
     top = _Table(read_toml(path), path)
     top.reject_unknown(
-        {"name", "language", "logo", "colours", "contact", "emergency_number", "paper", "parameters"}
+        {"name", "language", "logo", "colours", "contact", "emergency_number", "paper", "parameters", "qr"}
     )
     language = top.text("language", default="en")
     paper = top.text("paper")
@@ -197,6 +208,12 @@ def load_brand(path: Path) -> Brand:
     contact = top.table("contact")
     contact.reject_unknown({"phone", "email", "address", "website", "hours"})
 
+    qr = top.table("qr", required=False)
+    qr.reject_unknown({"url"})
+    qr_url = qr.text("url", default="", allow_empty=True)
+    if qr_url:
+        _check_qr_url(qr, qr_url)
+
     brand_id = path.stem
     if not _ID.fullmatch(brand_id):
         raise ConfigError(
@@ -217,7 +234,17 @@ def load_brand(path: Path) -> Brand:
         language=language,
         parameters=_parameters(top.table("parameters", required=False)),
         source_file=path,
+        qr_url=qr_url,
     )
+
+
+def _check_qr_url(table: _Table, url: str) -> None:
+    """A web address, with only the placeholders {pack} and {locale}."""
+    if not _QR_URL.fullmatch(url):
+        raise table.error("url", f"must be a web address starting with https:// or http://, with no spaces, not {url!r}")
+    unknown = set(_PLACEHOLDER.findall(url)) - {"pack", "locale"}
+    if unknown or url.count("{") != url.count("}") or url.count("{") != len(_PLACEHOLDER.findall(url)):
+        raise table.error("url", "may only use the placeholders {pack} and {locale}")
 
 
 def _localised_text(table: _Table, key: str, language: str) -> dict[str, str]:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
 #: A parameter value a pack defines and a brand may override.
 ParameterValue = int | str | tuple[str, ...]
 
@@ -102,6 +104,9 @@ class Pack:
     sources: tuple[str, ...]
     parameters: Mapping[str, ParameterValue]
     source_file: Path
+    #: How the print shop folds it: "none", or "half" (a booklet: the
+    #: print-shop edition's pages are padded to a multiple of 4).
+    fold: str = "none"
 
     @property
     def template_name(self) -> str:
@@ -149,29 +154,101 @@ class Brand:
     language: str  # the locale the brand's own text is written in
     parameters: Mapping[str, ParameterValue]
     source_file: Path
+    #: The web address a QR code on the leaflet leads to ("" for no QR code),
+    #: with {pack} and {locale} filled in per leaflet.
+    qr_url: str = ""
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One form of a leaflet, built as its own file beside the standard one.
+
+    - ``standard``: for office printers and screens, tagged PDF/UA-1;
+    - ``large-print``: body text 16 pt or more, one column, tagged PDF/UA-1;
+    - ``print-shop``: PDF/X-4 with 3 mm bleed and crop marks, for a print shop;
+    - ``bilingual``: each section in the leaflet's language, then in
+      ``second_locale``, tagged PDF/UA-1.
+    """
+
+    name: str
+    second_locale: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}-{self.second_locale}" if self.second_locale else self.name
+
+    @property
+    def file_suffix(self) -> str:
+        return "" if self.name == "standard" else f".{self.id}"
+
+    @property
+    def pdf_variant(self) -> str:
+        return "pdf/x-4" if self.name == "print-shop" else "pdf/ua-1"
+
+    @property
+    def output_intent(self) -> str | None:
+        """PDF/X needs the colour space the PDF was made for: sRGB, the
+        space of every colour in a leaflet (the print shop converts to its
+        press's CMYK; WeasyPrint bundles the profile)."""
+        return "srgb" if self.name == "print-shop" else None
+
+
+STANDARD_EDITION = Edition("standard")
+LARGE_PRINT_EDITION = Edition("large-print")
+PRINT_SHOP_EDITION = Edition("print-shop")
 
 
 @dataclass(frozen=True)
 class Job:
-    """One leaflet to build: pack × locale × brand."""
+    """One leaflet to build: pack × locale × brand × edition."""
 
     pack: Pack
     brand: Brand
     locale: str
     catalogue_path: Path | None  # None for the source locale
     inputs_sha256: str
+    edition: Edition = STANDARD_EDITION
+    #: The second language's catalogue, for a bilingual edition (None: source locale).
+    second_catalogue_path: Path | None = None
 
     @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.brand.id, self.locale, self.pack.id)
+    def key(self) -> str:
+        return self.relative_pdf_path
 
     @property
     def label(self) -> str:
-        return f"{self.brand.id}/{self.locale}/{self.pack.id}"
+        return f"{self.brand.id}/{self.locale}/{self.pack.id}{self.edition.file_suffix}"
 
     @property
     def relative_pdf_path(self) -> str:
-        return f"{self.brand.id}/{self.locale}/{self.pack.id}.pdf"
+        return f"{self.label}.pdf"
+
+    @property
+    def qr_url(self) -> str:
+        return self.brand.qr_url.replace("{pack}", self.pack.id).replace("{locale}", self.locale)
+
+    @property
+    def is_booklet(self) -> bool:
+        """A print-shop edition of a pack folded in half: a booklet, so its
+        page count is padded with blank pages to a multiple of 4."""
+        return self.edition.name == "print-shop" and self.pack.fold == "half"
+
+    @property
+    def max_pages(self) -> int:
+        """The page budget: a large-print or bilingual edition holds the same
+        text in about twice the pages of the standard one; a folded booklet
+        rounds up to a multiple of 4."""
+        pages = self.pack.max_pages * (2 if self.edition.name in ("large-print", "bilingual") else 1)
+        return pages + -pages % 4 if self.is_booklet else pages
+
+    @property
+    def edition_code(self) -> str:
+        """A short code printed in the small print and mapped to the inputs
+        in the manifest: the first 40 bits of the inputs' hash, in Crockford
+        base 32 (no I, L, O or U to misread), e.g. ``7KQ2-M9XD``."""
+        value = int(self.inputs_sha256[:10], 16)
+        digits = "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(35, -1, -5))
+        return f"{digits[:4]}-{digits[4:]}"
 
     @property
     def parameters(self) -> Mapping[str, ParameterValue]:
@@ -194,7 +271,11 @@ class Job:
 
     @property
     def page_size(self) -> str:
-        return self.brand.paper if self.pack.page_size == "brand" else self.pack.page_size
+        if self.pack.page_size == "brand" or self.edition.name == "large-print":
+            # Large print is always on the clinic's full-size paper: 16 pt
+            # text on a small card would leave a few words a line.
+            return self.brand.paper
+        return self.pack.page_size
 
 
 @dataclass(frozen=True)

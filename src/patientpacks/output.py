@@ -18,8 +18,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from . import __version__
 from .errors import OutputError
-from .model import Leaflet
+from .model import Job, Leaflet
 
 MANIFEST_NAME = "manifest.json"
 #: Every temporary file this tool writes starts so; nothing else is ever removed.
@@ -104,25 +105,45 @@ def manifest_entry(leaflet: Leaflet, pdf_sha256: str, project_root: Path) -> dic
         "pack": job.pack.id,
         "locale": job.locale,
         "brand": job.brand.id,
+        "edition": job.edition.id,
         "path": job.relative_pdf_path,
         "sha256": pdf_sha256,
         "pages": leaflet.pages,
         "page_size": job.page_size,
         "status": leaflet.status,
         "reasons": list(leaflet.reasons),
-        "pack_version": job.pack.version,
-        "catalogue": str(job.catalogue_path.relative_to(project_root)) if job.catalogue_path else None,
+        # The code printed in the leaflet's small print, and what it was built
+        # from: a clinic holding a printed copy can tell its exact inputs.
+        "edition_code": job.edition_code,
+        "inputs": _inputs_of(job, project_root),
         "inputs_sha256": job.inputs_sha256,
+    }
+
+
+def _inputs_of(job: Job, project_root: Path) -> dict[str, Any]:
+    def described(path: Path | None) -> dict[str, str] | None:
+        if path is None:
+            return None
+        return {"file": str(path.relative_to(project_root)), "sha256": sha256_file(path)}
+
+    return {
+        "tool_version": __version__,
+        "pack_version": job.pack.version,
+        "pack_published": job.pack.published.isoformat(),
+        "pack": described(job.pack.source_file),
+        "brand": described(job.brand.source_file),
+        "catalogue": described(job.catalogue_path),
+        "second_catalogue": described(job.second_catalogue_path),
     }
 
 
 def merge_manifests(paths: list[Path]) -> list[dict[str, Any]]:
     """The entries of several shards' manifests; a leaflet built by two shards
     with different results is an error."""
-    merged: dict[tuple[str, str, str], dict[str, Any]] = {}
+    merged: dict[str, dict[str, Any]] = {}
     for path in paths:
         for entry in read_manifest_file(path):
-            key = (entry["brand"], entry["locale"], entry["pack"])
+            key = _entry_key(entry)
             if key in merged and merged[key]["sha256"] != entry["sha256"]:
                 raise OutputError(f"{entry['path']} is in two manifests with different PDFs", path=path)
             merged[key] = entry
@@ -160,8 +181,8 @@ class ManifestWriter:
         return self.path
 
 
-def _entry_key(entry: dict[str, Any]) -> tuple[str, str, str]:
-    return (entry["brand"], entry["locale"], entry["pack"])
+def _entry_key(entry: dict[str, Any]) -> str:
+    return entry["path"]
 
 
 def _entry_text(entry: dict[str, Any]) -> str:

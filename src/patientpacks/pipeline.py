@@ -22,7 +22,7 @@ from .catalogs import SOURCE_LOCALE, catalogue_path, discover_locales, parse_loc
 from .config import check_brand_parameters, load_brand, load_pack
 from .errors import PatientPacksError, UsageError
 from .fonts import load_font_setup
-from .model import Brand, Failure, Job, Leaflet, Pack, Project
+from .model import STANDARD_EDITION, Brand, Edition, Failure, Job, Leaflet, Pack, Project
 from .output import (
     ManifestWriter,
     output_lock,
@@ -48,6 +48,8 @@ class BuildOptions:
     force: bool = False
     #: (K, N): build only the K-th of N deterministic shards (1-based).
     shard: tuple[int, int] | None = None
+    #: The editions of every leaflet to build (see model.Edition).
+    editions: tuple[Edition, ...] = (STANDARD_EDITION,)
 
 
 @dataclass
@@ -59,6 +61,8 @@ class LoadedInputs:
     #: The catalogue file of each locale (None for the source locale). Workers
     #: read and check them: a broken one fails only that locale's leaflets.
     catalogues: dict[str, Path | None] = field(default_factory=dict)
+    #: The locales to build (the catalogues may hold more: bilingual editions' second languages).
+    locales: list[str] = field(default_factory=list)
     errors: dict[tuple[str, str], PatientPacksError] = field(default_factory=dict)
 
 
@@ -126,10 +130,18 @@ def load_inputs(project: Project, options: BuildOptions) -> LoadedInputs:
             inputs.brands[brand_id] = brand
         except PatientPacksError as error:
             inputs.errors[("brand", brand_id)] = error
-    for locale in locales:
+    second_locales = [edition.second_locale for edition in options.editions if edition.second_locale]
+    for locale in second_locales:
+        parse_locale(locale)
+        if locale not in catalogue_locale and locale.split("_")[0] in catalogue_locale:
+            catalogue_locale[locale] = locale.split("_")[0]
+        if locale not in catalogue_locale:
+            raise UsageError(f"no catalogue for the bilingual edition's language {locale!r} (found: {', '.join(sorted(catalogue_locale))})")
+    for locale in [*locales, *second_locales]:
         inputs.catalogues[locale] = (
             None if locale == SOURCE_LOCALE else catalogue_path(project.locales_dir, catalogue_locale[locale])
         )
+    inputs.locales = locales
     return inputs
 
 
@@ -158,17 +170,18 @@ class _InputHasher:
         return self._trees[folder]
 
     def job(
-        self, project: Project, pack: Pack, brand: Brand, locale: str, catalogue: Path | None, today: date
+        self, project: Project, pack: Pack, brand: Brand, locale: str, edition: Edition,
+        catalogues: tuple[Path | None, ...], today: date,
     ) -> str:
         # The date matters only through the review-due check, so a new day
         # alone does not rebuild anything.
         parts: list[tuple[str, str]] = [
-            ("tool", __version__), ("locale", locale), ("past review", str(today > pack.review_due))
+            ("tool", __version__), ("locale", locale), ("edition", edition.id),
+            ("past review", str(today > pack.review_due)),
         ]
         parts += self.tree(pack.directory) + self.tree(project.templates_dir) + self.tree(project.assets_dir)
         parts += [self.file(brand.source_file), self.file(brand.logo.path)]
-        if catalogue is not None:
-            parts.append(self.file(catalogue))
+        parts += [self.file(catalogue) for catalogue in catalogues if catalogue is not None]
         digest = hashlib.sha256()
         for name, value in parts:
             digest.update(f"{name}\0{value}\n".encode())
@@ -181,9 +194,11 @@ def plan_jobs(project: Project, inputs: LoadedInputs, options: BuildOptions) -> 
     hasher = _InputHasher(project.root)
     pack_ids = sorted({*inputs.packs, *(item for kind, item in inputs.errors if kind == "pack")})
     brand_ids = sorted({*inputs.brands, *(item for kind, item in inputs.errors if kind == "brand")})
-    locales = sorted({*inputs.catalogues, *(item for kind, item in inputs.errors if kind == "locale")})
-    for brand_id, locale, pack_id in itertools.product(brand_ids, locales, pack_ids):
-        label = f"{brand_id}/{locale}/{pack_id}"
+    locales = sorted({*inputs.locales, *(item for kind, item in inputs.errors if kind == "locale")})
+    for brand_id, locale, pack_id, edition in itertools.product(brand_ids, locales, pack_ids, options.editions):
+        if edition.second_locale in (locale, locale.split("_")[0]):
+            continue  # a leaflet is not bilingual with its own language
+        label = f"{brand_id}/{locale}/{pack_id}{edition.file_suffix}"
         if options.shard and not in_shard(label, *options.shard):
             continue
         broken = [
@@ -195,13 +210,18 @@ def plan_jobs(project: Project, inputs: LoadedInputs, options: BuildOptions) -> 
             failures.append(Failure(label, "; ".join(str(error) for error in broken)))
             continue
         pack, brand, catalogue = inputs.packs[pack_id], inputs.brands[brand_id], inputs.catalogues[locale]
+        second_catalogue = inputs.catalogues[edition.second_locale] if edition.second_locale else None
         jobs.append(
             Job(
                 pack=pack,
                 brand=brand,
                 locale=locale,
                 catalogue_path=catalogue,
-                inputs_sha256=hasher.job(project, pack, brand, locale, catalogue, options.today),
+                inputs_sha256=hasher.job(
+                    project, pack, brand, locale, edition, (catalogue, second_catalogue), options.today
+                ),
+                edition=edition,
+                second_catalogue_path=second_catalogue,
             )
         )
     return jobs, failures
@@ -221,7 +241,7 @@ def split_unchanged(jobs: list[Job], previous: list[dict], options: BuildOptions
     date: same inputs, and the PDF on disk is the one the manifest records."""
     if options.force:
         return jobs, []
-    by_key = {(entry["brand"], entry["locale"], entry["pack"]): entry for entry in previous}
+    by_key = {entry["path"]: entry for entry in previous}
     to_build, unchanged = [], []
     for job in jobs:
         entry = by_key.get(job.key)

@@ -11,6 +11,8 @@ from datetime import date
 from typing import Any
 
 import jinja2
+import markupsafe
+import segno
 from babel import Locale
 from babel.dates import format_date
 from babel.lists import format_list
@@ -35,6 +37,9 @@ class LeafletContext:
     clinic_hours: str
     font_stack: tuple[str, ...]
     counter_style: str
+    edition: str
+    edition_code: str
+    qr_url: str
     tool_version: str = __version__
 
 
@@ -93,6 +98,14 @@ def _format_list(context: jinja2.runtime.Context, values: list[str]) -> str:
     return format_list([isolate(value) for value in values], locale=_locale(context))
 
 
+def qr_code(url: str, title: str) -> markupsafe.Markup:
+    """The QR code for ``url`` as inline SVG (vector, so it prints sharp at
+    any size), drawn by segno; ``title`` is its text alternative, which
+    WeasyPrint tags as the figure's alt text."""
+    code = segno.make(url, error="m")
+    return markupsafe.Markup(code.svg_inline(title=title, omitsize=True, svgclass="qr-code", lineclass=None))
+
+
 def make_environment(project: Project) -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader([project.templates_dir, project.packs_dir]),
@@ -102,7 +115,8 @@ def make_environment(project: Project) -> jinja2.Environment:
         trim_blocks=False,
     )
     environment.filters.update(
-        format_date=_format_date, format_number=_format_number, format_list=_format_list, isolate=isolate
+        format_date=_format_date, format_number=_format_number, format_list=_format_list, isolate=isolate,
+        qr_code=qr_code,
     )
     return environment
 
@@ -118,8 +132,11 @@ def render_leaflet_html(
     *,
     draft: bool,
     font_stack: tuple[str, ...],
+    template_name: str | None = None,
 ) -> tuple[str, RecordingTranslations]:
-    """Render one leaflet; return its HTML and the record of what was translated."""
+    """Render one leaflet (or another template, such as the blank page that
+    pads a booklet, with the leaflet's context); return its HTML and the
+    record of what was translated."""
     babel_locale = parse_locale(job.locale)
     translations = RecordingTranslations(catalogue)
     # The environment is shared by every leaflet a process renders, one at a
@@ -135,9 +152,12 @@ def render_leaflet_html(
         clinic_hours=job.clinic_hours[0],
         font_stack=font_stack,
         counter_style=counter_style(babel_locale),
+        edition=job.edition.name,
+        edition_code=job.edition_code,
+        qr_url=job.qr_url,
     )
     try:
-        template = environment.get_template(job.pack.template_name)
+        template = environment.get_template(template_name or job.pack.template_name)
         html = template.render(
             leaflet=leaflet,
             pack=job.pack,

@@ -14,12 +14,14 @@ from urllib.request import url2pathname
 
 import jinja2
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .errors import RenderError
 from .fonts import load_font_setup, project_text, subset_family, subset_system_faces
-from .model import Project
+from .model import Job, Project
+from .pdf_structure import fixed_document_id, tag_passage_languages
 
 
 class RefusedFetch(FatalURLFetchingError):
@@ -58,6 +60,7 @@ class LeafletRenderer:
     """
 
     def __init__(self, project: Project) -> None:
+        tag_passage_languages()
         self.fetcher = ProjectAssetFetcher(project.asset_roots)
         self.font_config = FontConfiguration()
         self.base_url = project.templates_dir.resolve().as_uri() + "/"
@@ -82,15 +85,31 @@ class LeafletRenderer:
         """The CSS family names for a locale's font stack (subsets for system fonts)."""
         return tuple(self.family_names.get(family, family) for family in stack)
 
-    def render(self, html: str, label: str) -> tuple[bytes, int]:
-        """Return the PDF and its page count."""
+    def _layout(self, html: str, job: Job) -> Document:
+        return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+            stylesheets=self.stylesheets, font_config=self.font_config, pdf_variant=job.edition.pdf_variant,
+            output_intent=job.edition.output_intent,
+        )
+
+    def render(self, html: str, job: Job, blank_page_html: str | None = None) -> tuple[bytes, int]:
+        """Return the PDF and its page count. With ``blank_page_html``, blank
+        pages are added before the last page to make a multiple of 4 (a
+        folded booklet keeps its back page at the back)."""
+        label = job.label
         try:
-            document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
-                stylesheets=self.stylesheets, font_config=self.font_config
-            )
+            document = self._layout(html, job)
+            if blank_page_html is not None and len(document.pages) % 4:
+                blanks = [self._layout(blank_page_html, job).pages[0] for _ in range(-len(document.pages) % 4)]
+                document = document.copy([*document.pages[:-1], *blanks, document.pages[-1]])
             # Leaflets never carry files: drop any attachment the HTML named.
             document.metadata.attachments = []
-            pdf = document.write_pdf()
+            with fixed_document_id(job.inputs_sha256):
+                # Tagged (structure tree, reading order, alt text) in every
+                # edition: PDF/UA-1 declares it; the print shop's PDF/X-4
+                # cannot declare both, but keeps the tags.
+                pdf = document.write_pdf(
+                    pdf_variant=job.edition.pdf_variant, pdf_tags=True, output_intent=job.edition.output_intent
+                )
         except RefusedFetch as error:
             raise RenderError(f"{label}: {error}") from None
         except MemoryError:

@@ -126,14 +126,14 @@ def _page_budget_problems(project: Project, locales: list[str]) -> list[Problem]
     problems = []
 
     def note(result: object) -> None:
-        if isinstance(result, Leaflet) and result.pages > result.job.pack.max_pages:
-            over = result.pages - result.job.pack.max_pages
+        if isinstance(result, Leaflet) and result.pages > result.job.max_pages:
+            over = result.pages - result.job.max_pages
             problems.append(
                 Problem(
                     result.job.catalogue_path or result.job.pack.source_file,
                     None,
                     f"leaflet {result.job.label} has {result.pages} pages, {over} over the budget of "
-                    f"{result.job.pack.max_pages} ({result.job.pack.id}/pack.toml max_pages): shorten the text",
+                    f"{result.job.max_pages} ({result.job.pack.id}/pack.toml max_pages): shorten the text",
                 )
             )
 

@@ -118,7 +118,7 @@ def run_jobs(project: Project, jobs: list[Job], options: BuildOptions) -> Iterat
     context = multiprocessing.get_context("fork")
     # Longest leaflets first, so that no worker is left with a long one while
     # the other has finished.
-    ordered = sorted(jobs, key=lambda job: job.pack.max_pages, reverse=True)
+    ordered = sorted(jobs, key=lambda job: job.max_pages, reverse=True)
     # Workers are replaced after RECYCLE_AFTER leaflets each by running the
     # jobs in batches, each with a fresh pool. (ProcessPoolExecutor's own
     # max_tasks_per_child hung in our tests on Python 3.11.)

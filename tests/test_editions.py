@@ -1,0 +1,197 @@
+"""Accessible, print-shop, large-print and traceable leaflets, read back from real builds."""
+
+from __future__ import annotations
+
+import collections
+import json
+import subprocess
+from pathlib import Path
+
+import pdfplumber
+import pytest
+import zxingcpp
+from PIL import Image
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject
+
+from .conftest import REPO, pdf_text, run_cli
+
+MM = 72 / 25.4
+A4 = (210 * MM, 297 * MM)
+EDITION_ARGS = ("--large-print", "--print-shop", "--locale", "en", "--locale", "es", "--locale", "fa", "--jobs", "2", "-q")
+
+
+@pytest.fixture(scope="module")
+def editions_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every edition of every pack, for both brands, in English, Spanish and Persian."""
+    out = tmp_path_factory.mktemp("editions")
+    assert run_cli(REPO, "--out", str(out), *EDITION_ARGS) == 0
+    return out
+
+
+def manifest(out: Path) -> dict[str, dict]:
+    return {entry["path"]: entry for entry in json.loads((out / "manifest.json").read_text())["leaflets"]}
+
+
+def structure_elements(reader: PdfReader) -> list[DictionaryObject]:
+    """Every element of the PDF's structure tree, in reading order."""
+    found = []
+
+    def walk(node: object) -> None:
+        node = node.get_object()
+        if isinstance(node, ArrayObject):
+            for child in node:
+                walk(child)
+        elif isinstance(node, DictionaryObject) and node.get("/Type") in ("/StructElem", "/StructTreeRoot"):
+            if node.get("/Type") == "/StructElem":
+                found.append(node)
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+def font_is_embedded(font: DictionaryObject) -> bool:
+    font = font.get_object()
+    descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+    return any(key in descriptor.get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def outline_titles(outline: list) -> list[str]:
+    return [title for item in outline for title in (outline_titles(item) if isinstance(item, list) else [item.title])]
+
+
+def test_every_example_pdf_is_tagged_pdf_ua_with_language_title_outline_and_embedded_fonts(
+    example_dist: Path,
+) -> None:
+    for path in sorted(example_dist.rglob("*.pdf")):
+        locale = path.parent.name
+        reader = PdfReader(path)
+        catalog = reader.trailer["/Root"]
+        assert catalog["/Lang"] == locale.replace("_", "-"), path
+        assert catalog["/MarkInfo"]["/Marked"], path
+        assert catalog["/ViewerPreferences"]["/DisplayDocTitle"], path
+        assert b"pdfuaid:part>1<" in catalog["/Metadata"].get_object().get_data() or (
+            b'pdfuaid:part="1"' in catalog["/Metadata"].get_object().get_data()
+        ), path
+        elements = structure_elements(reader)
+        kinds = {element["/S"] for element in elements}
+        assert {"/H1", "/H2", "/P", "/L", "/LI", "/Figure"} <= kinds, (path, kinds)
+        title = reader.metadata.title
+        assert title and outline_titles(reader.outline)[0] == title, path
+        assert len(outline_titles(reader.outline)) >= 5, path
+        for page in reader.pages:
+            for font in page["/Resources"]["/Font"].values():
+                assert font_is_embedded(font), (path, font.get_object()["/BaseFont"])
+
+
+def test_logo_and_qr_code_are_figures_with_alt_text(example_dist: Path) -> None:
+    reader = PdfReader(example_dist / "harbour-lane-uk/es/neuromodulators.pdf")
+    alts = [str(element.get("/Alt", "")) for element in structure_elements(reader) if element["/S"] == "/Figure"]
+    assert "Harbour Lane Aesthetics logo: three blue waves" in alts[0]
+    assert alts[1] == "Código QR que enlaza a https://harbourlane.example/l/neuromodulators/es"
+
+
+def test_english_passage_in_a_persian_leaflet_is_tagged_english(example_dist: Path) -> None:
+    reader = PdfReader(example_dist / "maple-street-us/fa/neuromodulators.pdf")
+    assert reader.trailer["/Root"]["/Lang"] == "fa"
+    lists_in_english = [
+        element for element in structure_elements(reader) if element["/S"] == "/L" and element.get("/Lang") == "en"
+    ]
+    assert len(lists_in_english) == 1  # the sources, quoted in English
+
+
+def test_large_print_edition_body_text_is_16_pt_and_nothing_is_under_13(editions_dist: Path) -> None:
+    for path in editions_dist.rglob("*.large-print.pdf"):
+        with pdfplumber.open(path) as pdf:
+            sizes = collections.Counter(
+                round(char["size"], 1) for page in pdf.pages for char in page.chars if char["upright"]
+            )
+        body_size = sizes.most_common(1)[0][0]
+        assert body_size >= 16, (path, sizes)
+        assert min(sizes) >= 13, (path, sizes)
+
+
+def test_standard_edition_body_is_12_pt_and_nothing_under_9(editions_dist: Path) -> None:
+    for path in editions_dist.glob("*/*/*[!t].pdf"):  # not .large-print / .print-shop
+        with pdfplumber.open(path) as pdf:
+            sizes = collections.Counter(
+                round(char["size"], 1) for page in pdf.pages for char in page.chars if char["upright"]
+            )
+        assert sizes.most_common(1)[0][0] >= 12 and min(sizes) >= 9, (path, sizes)
+
+
+def test_print_shop_edition_is_pdf_x4_with_3mm_bleed_around_the_trimmed_page(editions_dist: Path) -> None:
+    path = editions_dist / "harbour-lane-uk/en/neuromodulators.print-shop.pdf"
+    reader = PdfReader(path)
+    for page in reader.pages:
+        trim, bleed = page.trimbox, page.bleedbox
+        assert (float(trim.width), float(trim.height)) == pytest.approx(A4, abs=0.5)
+        assert float(bleed.width) - float(trim.width) == pytest.approx(6 * MM, abs=0.1)
+        assert float(bleed.height) - float(trim.height) == pytest.approx(6 * MM, abs=0.1)
+    metadata = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert b"PDF/X-4" in metadata
+    assert reader.trailer["/Root"]["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFX"
+
+
+def test_print_shop_brand_band_runs_into_the_bleed(editions_dist: Path, tmp_path: Path) -> None:
+    path = editions_dist / "harbour-lane-uk/en/aftercare-card.print-shop.pdf"
+    subprocess.run(["pdftoppm", "-png", "-r", "72", "-f", "1", "-l", "1", str(path), str(tmp_path / "page")], check=True)
+    page = Image.open(next(tmp_path.glob("page*.png"))).convert("RGB")
+    harbour_blue = (0x20, 0x3A, 0x72)
+    # The outermost pixel row, in the bleed, is the brand colour.
+    assert page.getpixel((page.width // 2, 0)) == pytest.approx(harbour_blue, abs=3)
+
+
+def test_folded_pack_print_shop_edition_is_a_multiple_of_four_pages(editions_dist: Path) -> None:
+    entries = manifest(editions_dist)
+    folded = [entry for path, entry in entries.items() if path.endswith("neuromodulators.print-shop.pdf")]
+    assert folded and all(entry["pages"] % 4 == 0 for entry in folded)
+    standard = entries["maple-street-us/es/neuromodulators.pdf"]
+    booklet = entries["maple-street-us/es/neuromodulators.print-shop.pdf"]
+    assert (standard["pages"], booklet["pages"]) == (5, 8)
+    # The back page stays at the back.
+    assert "Página 5 de 5" in PdfReader(editions_dist / booklet["path"]).pages[-1].extract_text()
+
+
+def test_manifest_lists_every_edition_with_its_code_and_inputs(editions_dist: Path) -> None:
+    entries = manifest(editions_dist)
+    editions = collections.Counter(entry["edition"] for entry in entries.values())
+    assert editions == {"standard": 12, "large-print": 12, "print-shop": 12}
+    codes = [entry["edition_code"] for entry in entries.values()]
+    assert len(set(codes)) == len(codes)
+    entry = entries["harbour-lane-uk/es/aftercare-card.large-print.pdf"]
+    assert entry["inputs"]["pack_version"] == "1.0.0"
+    assert entry["inputs"]["catalogue"]["file"] == "locales/es/LC_MESSAGES/messages.po"
+    assert entry["inputs"]["brand"]["file"] == "brands/harbour-lane-uk.toml"
+
+
+def test_edition_code_printed_in_the_small_print_is_the_manifests(editions_dist: Path) -> None:
+    for path, entry in manifest(editions_dist).items():
+        if "/fa/" not in path:  # Persian text extraction reorders the isolated code
+            text = "".join(pdf_text(editions_dist / path).split()).replace("\u2068", "").replace("\u2069", "")
+            assert entry["edition_code"] in text, path
+
+
+def test_building_twice_gives_byte_identical_pdfs_in_every_edition(editions_dist: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    assert run_cli(REPO, "--out", str(again), *EDITION_ARGS) == 0
+    pdfs = sorted(path.relative_to(editions_dist) for path in editions_dist.rglob("*.pdf"))
+    assert len(pdfs) == 36
+    for pdf in pdfs:
+        assert (again / pdf).read_bytes() == (editions_dist / pdf).read_bytes(), pdf
+
+
+def test_qr_code_reads_back_as_the_brands_url_printed_beneath_it(editions_dist: Path, tmp_path: Path) -> None:
+    path = editions_dist / "harbour-lane-uk/fa/aftercare-card.pdf"
+    subprocess.run(["pdftoppm", "-png", "-r", "150", str(path), str(tmp_path / "page")], check=True)
+    codes = [code.text for page in sorted(tmp_path.glob("page*.png")) for code in zxingcpp.read_barcodes(Image.open(page))]
+    url = "https://harbourlane.example/l/aftercare-card/fa"
+    assert codes == [url]
+    assert url in "".join(pdf_text(path).split())
+
+
+def test_brand_without_a_qr_url_prints_no_qr_code(editions_dist: Path) -> None:
+    reader = PdfReader(editions_dist / "maple-street-us/en/aftercare-card.pdf")
+    assert [element for element in structure_elements(reader) if element["/S"] == "/Figure"][1:] == []
