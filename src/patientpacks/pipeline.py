@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from . import __version__
-from .catalogs import SOURCE_LOCALE, catalogue_path, discover_locales, parse_locale
+from .catalogs import SOURCE_LOCALE, catalogue_path, discover_locales, parse_locale, review_lapsed
 from .config import check_brand_parameters, load_brand, load_pack
 from .errors import PatientPacksError, UsageError
 from .fonts import load_font_setup
@@ -160,15 +160,15 @@ class _InputHasher:
     def job(
         self, project: Project, pack: Pack, brand: Brand, locale: str, catalogue: Path | None, today: date
     ) -> str:
-        # The date matters only through the review-due check, so a new day
-        # alone does not rebuild anything.
+        # The date matters only through the review-due checks (the pack's and
+        # the translation's), so a new day alone does not rebuild anything.
         parts: list[tuple[str, str]] = [
             ("tool", __version__), ("locale", locale), ("past review", str(today > pack.review_due))
         ]
         parts += self.tree(pack.directory) + self.tree(project.templates_dir) + self.tree(project.assets_dir)
         parts += [self.file(brand.source_file), self.file(brand.logo.path)]
         if catalogue is not None:
-            parts.append(self.file(catalogue))
+            parts += [self.file(catalogue), ("translation past review", str(review_lapsed(catalogue, today)))]
         digest = hashlib.sha256()
         for name, value in parts:
             digest.update(f"{name}\0{value}\n".encode())

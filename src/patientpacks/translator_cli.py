@@ -7,14 +7,17 @@ import json
 import sys
 import tempfile
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 
 from babel import Locale
 
 from .catalogs import SOURCE_LOCALE, catalogue_path, discover_locales, parse_locale
+from .config import load_pack
 from .errors import PatientPacksError
 from .fonts import load_font_setup
 from .i18n import (
+    REVIEW_NOTICE,
     Problem,
     catalogue_stats,
     check_brand_glyphs,
@@ -23,6 +26,7 @@ from .i18n import (
     extract,
     init,
     make_pseudo_catalogue,
+    reviews_due,
     update,
 )
 from .model import Leaflet, Project
@@ -39,7 +43,9 @@ def make_parser() -> argparse.ArgumentParser:
     commands.add_parser("update", help="merge messages.pot into every catalogue; changed strings become fuzzy")
     init_parser = commands.add_parser("init", help="start a catalogue for a new locale, with a verified plural rule")
     init_parser.add_argument("locale", help="e.g. it, pt_PT, zh_Hant")
-    stats_parser = commands.add_parser("stats", help="translated, fuzzy and untranslated messages per locale and pack")
+    stats_parser = commands.add_parser(
+        "stats", help="translated, fuzzy and untranslated messages per locale and pack; reviews due soon"
+    )
     stats_parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     check_parser = commands.add_parser(
         "check", help="everything a translator must fix, as file:line: message; exit 1 if anything"
@@ -83,9 +89,18 @@ def _pack_ids(project: Project) -> list[str]:
 
 
 def _stats(project: Project, arguments: argparse.Namespace) -> int:
-    rows = catalogue_stats(project, _pack_ids(project))
+    pack_ids = _pack_ids(project)
+    rows = catalogue_stats(project, pack_ids)
+    today = date.today()
+    due = reviews_due(project, [load_pack(project.packs_dir / pack_id) for pack_id in pack_ids], today)
     if arguments.json:
-        print(json.dumps([{**asdict(row), "percent": row.percent} for row in rows], indent=2))
+        print(json.dumps(
+            {
+                "catalogues": [{**asdict(row), "percent": row.percent} for row in rows],
+                "reviews_due": [{**asdict(row), "due": row.due.isoformat()} for row in due],
+            },
+            indent=2,
+        ))
         return EXIT_OK
     header = f"{'locale':<9} {'pack':<16} {'translated':>10} {'fuzzy':>6} {'untransl.':>9} {'done':>7}  reviewed"
     print(header)
@@ -95,6 +110,14 @@ def _stats(project: Project, arguments: argparse.Namespace) -> int:
             f"{row.locale:<9} {row.pack:<16} {row.translated:>10} {row.fuzzy:>6} {row.untranslated:>9} "
             f"{row.percent:>6}%  {'yes' if row.reviewed else 'no'}"
         )
+    horizon = (today + REVIEW_NOTICE).isoformat()
+    if not due:
+        print(f"\nNo review is due in the next {REVIEW_NOTICE.days} days (by {horizon}).")
+    else:
+        print(f"\nReviews due in the next {REVIEW_NOTICE.days} days (by {horizon}) or overdue:")
+        for row in due:
+            when = f"in {row.days_left} days" if row.days_left >= 0 else f"{-row.days_left} days OVERDUE"
+            print(f"  {row.due.isoformat()}  {when:<17} {row.kind:<9} {row.id:<16} {row.path}")
     return EXIT_OK
 
 
