@@ -32,10 +32,12 @@ from .catalogs import (
     review_of,
 )
 from .catalogue_checks import MESSAGE_CHECKS, forms
-from .config import load_brand
+from .config import load_brand, load_pack
 from .errors import CatalogueError, PatientPacksError, TemplateError, UsageError, shown_path
 from .fonts import FontSetup
 from .model import Pack, Project
+from .readability import TARGET_GRADE, SectionReadability, pack_readability
+from .render_html import make_environment
 
 #: gettext Plural-Forms headers, each verified against CLDR's plural rules by
 #: tests/test_i18n.py. Babel's generated headers are wrong for some of these
@@ -305,10 +307,12 @@ class Problem:
     path: Path
     line: int | None
     message: str
+    #: Advice, not a fault: ``check`` still passes unless run with --strict.
+    warning: bool = False
 
     def __str__(self) -> str:
         where = shown_path(self.path) + (f":{self.line}" if self.line else "")
-        return f"{where}: {self.message}"
+        return f"{where}: {'warning: ' if self.warning else ''}{self.message}"
 
 
 def _line_of(path: Path, value: str) -> int | None:
@@ -367,3 +371,57 @@ def check_template_glyphs(project: Project, fonts: FontSetup) -> list[Problem]:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             problems += [Problem(path, number, problem) for problem in _glyph_problems(fonts, line, "default", "template text")]
     return problems
+
+
+@dataclass(frozen=True)
+class PackReadability:
+    pack: Pack
+    brand: str
+    sections: list[SectionReadability]
+
+
+def check_readability(project: Project, locales: list[str]) -> tuple[list[PackReadability], list[Problem]]:
+    """Score each pack's sections (English, and ``locales`` that have a
+    formula); warn about each English section above the target grade, at the
+    line of its heading in the templates."""
+    problems: list[Problem] = []
+    brand = None
+    for path in sorted(project.brands_dir.glob("*.toml")):  # any will do: brand values are a few words
+        try:
+            brand = load_brand(path)
+            break
+        except PatientPacksError:
+            continue  # check_brand_glyphs reports it
+    if brand is None:
+        return [], [Problem(project.brands_dir, None, "readability not scored: no brand file loads", warning=True)]
+    environment = make_environment(project)
+    catalogues = {locale: catalogue_path(project.locales_dir, locale) for locale in locales}
+    reports = []
+    for pack_path in sorted(project.packs_dir.glob("*/pack.toml")):
+        try:
+            pack = load_pack(pack_path.parent)
+            sections = pack_readability(environment, pack, brand, catalogues)
+        except PatientPacksError as error:
+            problems.append(Problem(error.path or pack_path, error.line, f"readability not scored: {error.message}"))
+            continue
+        reports.append(PackReadability(pack, brand.id, sections))
+        templates = [pack.directory / pack.template, *sorted(project.templates_dir.rglob("*.html"))]
+        for section in [section for section in sections if section.above_target]:
+            path, line = _heading_location(templates, section.heading)
+            longest = "; ".join(f"\"{sentence}\" ({words} words)" for sentence, words in section.longest)
+            problems.append(Problem(
+                path, line,
+                f"section {section.heading!r} of {pack.id} reads at grade {section.scores[SOURCE_LOCALE]:.1f} "
+                f"(Flesch-Kincaid), above the target of {TARGET_GRADE:g}: shorten these sentences or use "
+                f"shorter words: {longest}",
+                warning=True,
+            ))
+    return reports, problems
+
+
+def _heading_location(templates: list[Path], heading: str) -> tuple[Path, int | None]:
+    """The first template line with this heading's source text (the pack's own template first)."""
+    for path in templates:
+        if line := _line_of(path, heading):
+            return path, line
+    return templates[0], None

@@ -18,10 +18,12 @@ from .errors import PatientPacksError
 from .fonts import load_font_setup
 from .i18n import (
     REVIEW_NOTICE,
+    PackReadability,
     Problem,
     catalogue_stats,
     check_brand_glyphs,
     check_catalogue,
+    check_readability,
     check_template_glyphs,
     extract,
     init,
@@ -31,6 +33,7 @@ from .i18n import (
 )
 from .model import Leaflet, Project
 from .pipeline import BuildOptions, build, default_jobs
+from .readability import FORMULAS
 
 TRANSLATOR_COMMANDS = ("extract", "update", "init", "stats", "check", "pseudo")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -48,10 +51,14 @@ def make_parser() -> argparse.ArgumentParser:
     )
     stats_parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     check_parser = commands.add_parser(
-        "check", help="everything a translator must fix, as file:line: message; exit 1 if anything"
+        "check", help="everything a translator must fix, as file:line: message, and each section's readability; "
+        "exit 1 if anything must be fixed"
     )
     check_parser.add_argument("--locale", action="append", default=[], metavar="CODE", help="only this locale (repeatable)")
     check_parser.add_argument("--no-layout", action="store_true", help="skip building leaflets to check page budgets")
+    check_parser.add_argument(
+        "--strict", action="store_true", help="exit 1 on warnings too (sections that read above the target grade)"
+    )
     commands.add_parser("pseudo", help="regenerate the pseudo-locale en_XA from messages.pot (never edit it by hand)")
     return parser
 
@@ -137,10 +144,33 @@ def _check(project: Project, arguments: argparse.Namespace) -> int:
         problems += check_template_glyphs(project, fonts)
     if not arguments.no_layout:
         problems += _page_budget_problems(project, locales)
+    readability, warnings = check_readability(project, locales)
+    problems += warnings
     for problem in problems:
         print(problem)
-    print(f"{len(problems)} problem(s) in {len(locales)} catalogue(s)", file=sys.stderr)
-    return EXIT_FAILED if problems else EXIT_OK
+    _print_readability(readability)
+    faults = [problem for problem in problems if not problem.warning]
+    print(
+        f"{len(faults)} problem(s), {len(problems) - len(faults)} warning(s) in {len(locales)} catalogue(s)",
+        file=sys.stderr,
+    )
+    return EXIT_FAILED if faults or (arguments.strict and problems) else EXIT_OK
+
+
+def _print_readability(reports: list[PackReadability]) -> None:
+    """One table per pack: each section's words and score in each scored language."""
+    for report in reports:
+        locales = list(dict.fromkeys(locale for section in report.sections for locale in section.scores))
+        print(f"\nReadability of {report.pack.id} (as rendered for {report.brand}):")
+        for locale in locales:
+            print(f"  {locale}: {FORMULAS[locale].name} ({FORMULAS[locale].scale})")
+        print(f"  {'section':<54} {'words':>5}" + "".join(f" {locale:>6}" for locale in locales))
+        for section in report.sections:
+            scores = "".join(f" {section.scores[locale]:>6.1f}" for locale in locales) if section.scores else (
+                "  not scored: no sentences (a form)"
+            )
+            flag = "  above target" if section.above_target else ""
+            print(f"  {section.heading[:54]:<54} {section.words:>5}{scores}{flag}")
 
 
 def _page_budget_problems(project: Project, locales: list[str]) -> list[Problem]:
