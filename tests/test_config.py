@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from patientpacks.config import load_brand, load_pack
+from patientpacks.contrast import contrast_ratio
 from patientpacks.errors import ConfigError
 
-from .conftest import run_cli
+from .conftest import REPO, run_cli
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -82,3 +84,68 @@ def test_help_explains_every_option(capsys) -> None:
     text = capsys.readouterr().out
     for option in ("--pack", "--locale", "--brand", "--out", "--jobs", "--html", "--strict"):
         assert option in text
+
+
+def line_of(path: Path, text: str) -> int:
+    return next(number for number, line in enumerate(path.read_text().splitlines(), start=1) if text in line)
+
+
+def test_pale_primary_colour_fails_naming_its_line_the_pair_the_ratio_and_the_fix(project: Path) -> None:
+    brand = project / "brands/harbour-lane-uk.toml"
+    edit(brand, 'primary = "#203A72"', 'primary = "#9FD3F0"')
+    with pytest.raises(ConfigError) as error:
+        load_brand(brand)
+    assert str(error.value) == (
+        f"{brand}:{line_of(brand, 'primary =')}: colours.primary: #9FD3F0 on #FFFFFF (headings, the clinic "
+        "name and the white step numbers on primary discs) is too hard to read: use a darker primary colour; "
+        "needs 4.5:1, has 1.6:1"
+    )
+
+
+def test_pale_accent_passes_when_the_text_on_it_stays_readable(project: Path) -> None:
+    brand = project / "brands/harbour-lane-uk.toml"
+    edit(brand, 'accent = "#EEF1F8"', 'accent = "#9FD3F0"')
+    assert contrast_ratio("#111111", "#9FD3F0") >= 4.5
+    assert load_brand(brand).colours.accent == "#9FD3F0"
+
+
+def test_accent_too_dark_for_the_summary_heading_names_the_accent_line(project: Path) -> None:
+    brand = project / "brands/harbour-lane-uk.toml"
+    edit(brand, 'accent = "#EEF1F8"', 'accent = "#8C9BB4"')  # fine under #111 body text, not under primary
+    with pytest.raises(ConfigError, match=r"colours.accent: #203A72 on #8C9BB4 \(the summary box's heading\) "
+                       r"is too hard to read: use a lighter accent colour or a darker primary colour; "
+                       r"needs 4.5:1, has 3.9:1") as error:
+        load_brand(brand)
+    assert str(error.value).startswith(f"{brand}:{line_of(brand, 'accent =')}:")
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "ratio"),
+    [("#000000", "#FFFFFF", 21.0), ("#FFFFFF", "#FFFFFF", 1.0), ("#767676", "#FFFFFF", 4.54), ("#FFFFFF", "#767676", 4.54)],
+)
+def test_contrast_ratio_matches_wcag_reference_values(first: str, second: str, ratio: float) -> None:
+    assert round(contrast_ratio(first, second), 2) == ratio
+
+
+def test_stylesheet_draws_the_colour_pairs_the_contrast_check_assumes() -> None:
+    css = " ".join((REPO / "templates/leaflet.css").read_text().split())
+    assert re.search(r"html \{[^}]*color: #111;", css)
+    assert re.search(r"ol\.steps > li::before \{[^}]*background: var\(--brand-primary\);[^}]*color: #fff;", css)
+    assert re.search(r"\.summary-box \{[^}]*background: var\(--brand-accent\);", css)
+    assert re.search(r"h1, h2, h3 \{[^}]*color: var\(--brand-primary\);", css)
+
+
+def test_shipped_brands_pass_the_contrast_check() -> None:
+    for path in sorted((REPO / "brands").glob("*.toml")):
+        load_brand(path)
+
+
+def test_brand_with_unreadable_colours_fails_only_its_own_leaflets(project: Path, tmp_path: Path, capsys) -> None:
+    pale = project / "brands/pale-clinic.toml"
+    pale.write_text((project / "brands/maple-street-us.toml").read_text().replace('"#1E5631"', '"#9FD3F0"'))
+    out = tmp_path / "out"
+    assert run_cli(project, "--out", str(out), "--locale", "en", "--pack", "aftercare-card") == 1
+    assert f"pale-clinic.toml:{line_of(pale, 'primary =')}: colours.primary: #9FD3F0 on #FFFFFF" in capsys.readouterr().err
+    assert not (out / "pale-clinic").exists()
+    for brand in ("harbour-lane-uk", "maple-street-us"):
+        assert (out / brand / "en/aftercare-card.pdf").is_file()

@@ -7,6 +7,7 @@ import functools
 import gettext
 import json
 import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -144,10 +145,39 @@ def test_init_refuses_a_language_without_a_verified_plural_rule(project: Path, c
 
 def test_stats_reports_each_locale_and_pack(capsys) -> None:
     assert run_cli(REPO, "stats", "--json") == 0
-    rows = json.loads(capsys.readouterr().out)
+    rows = json.loads(capsys.readouterr().out)["catalogues"]
     spanish = [row for row in rows if row["locale"] == "es"]
     assert {row["pack"] for row in spanish} == {"aftercare-card", "neuromodulators"}
     assert all(row["untranslated"] == 0 and row["percent"] == 100.0 and row["reviewed"] is False for row in spanish)
+
+
+def test_stats_lists_reviews_due_in_the_next_60_days_or_overdue(project: Path, capsys) -> None:
+    today = date.today()
+    soon, overdue, later = today + timedelta(days=59), today - timedelta(days=3), today + timedelta(days=90)
+    pack = project / "packs/aftercare-card/pack.toml"
+    pack.write_text(pack.read_text().replace("published = 2026-11-22", f"published = {today - timedelta(days=300)}")
+                    .replace("review_due = 2027-11-22", f"review_due = {soon}"))
+    for locale, lines in [
+        ("es", f"# Reviewed-By: R. Reviewer\n# Reviewed-On: {today - timedelta(days=368)}\n"),  # due 365 days on
+        ("fr", f"# Reviewed-By: R. Reviewer\n# Reviewed-On: {today}\n# Review-Due: {later}\n"),
+    ]:
+        po = project / f"locales/{locale}/LC_MESSAGES/messages.po"
+        po.write_text(po.read_text().replace("# Reviewed-By:\n# Reviewed-On:\n", lines))
+
+    assert run_cli(project, "stats", "--json") == 0
+    due = json.loads(capsys.readouterr().out)["reviews_due"]
+    assert [(row["kind"], row["id"], row["due"], row["days_left"]) for row in due] == [
+        ("catalogue", "es", overdue.isoformat(), -3),
+        ("pack", "aftercare-card", soon.isoformat(), 59),
+    ]
+    assert due[0]["path"].endswith("locales/es/LC_MESSAGES/messages.po")
+
+    assert run_cli(project, "stats") == 0
+    text = capsys.readouterr().out
+    assert f"Reviews due in the next 60 days (by {today + timedelta(days=60)}) or overdue:" in text
+    assert re.search(rf"{overdue}  3 days OVERDUE +catalogue +es +\S*locales/es/LC_MESSAGES/messages.po", text)
+    assert re.search(rf"{soon}  in 59 days +pack +aftercare-card +\S*packs/aftercare-card/pack.toml", text)
+    assert " fr " not in text.split("or overdue:")[1]
 
 
 def test_check_reports_placeholder_markup_and_glyph_problems(project: Path, capsys) -> None:

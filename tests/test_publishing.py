@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date, timedelta
 from pathlib import Path
 
 from pypdf import PdfReader
+
+from patientpacks.model import Project
+from patientpacks.pipeline import BuildOptions, build
 
 from .conftest import pdf_text, run_cli
 
@@ -123,3 +127,51 @@ def test_opening_hours_without_the_leaflets_language_make_a_draft(project: Path,
     run_cli(project, "--out", str(out), "--brand", "harbour-lane-uk", "--pack", "aftercare-card", "--locale", "es")
     entry = manifest_entries(out)["harbour-lane-uk/es/aftercare-card.pdf"]
     assert any("opening hours have no 'es' version" in reason for reason in entry["reasons"])
+
+
+def review_spanish(project: Path, reviewed_on: date, due: date | None = None) -> None:
+    """Sign everything off, with the Spanish review on this date (and a Review-Due: line)."""
+    sign_off(project)
+    po = project / PO
+    lines = f"# Reviewed-On: {reviewed_on.isoformat()}\n" + (f"# Review-Due: {due.isoformat()}\n" if due else "")
+    po.write_text(re.sub(r"(?m)^# Reviewed-On: .*\n", lines, po.read_text()))
+
+
+def build_spanish_card(project: Path, out: Path) -> dict:
+    run_cli(project, "--out", str(out), "--brand", "harbour-lane-uk", "--pack", "aftercare-card", "--locale", "es")
+    return manifest_entries(out)["harbour-lane-uk/es/aftercare-card.pdf"]
+
+
+def test_translation_past_its_review_due_line_makes_a_draft(project: Path, tmp_path: Path) -> None:
+    yesterday = date.today() - timedelta(days=1)
+    review_spanish(project, reviewed_on=date.today() - timedelta(days=30), due=yesterday)
+    entry = build_spanish_card(project, tmp_path / "out")
+    reason = f"translation past its review-due date {yesterday.isoformat()} ({project / PO}: its Review-Due: line)"
+    assert entry["reasons"] == [reason]
+
+
+def test_translation_review_lasts_365_days_without_a_review_due_line(project: Path, tmp_path: Path) -> None:
+    reviewed_on = date.today() - timedelta(days=366)
+    review_spanish(project, reviewed_on=reviewed_on)
+    entry = build_spanish_card(project, tmp_path / "out")
+    due = (reviewed_on + timedelta(days=365)).isoformat()
+    assert entry["reasons"] == [
+        f"translation past its review-due date {due} ({project / PO}: 365 days after Reviewed-On: {reviewed_on})"
+    ]
+
+
+def test_a_later_review_due_line_keeps_an_old_review_valid(project: Path, tmp_path: Path) -> None:
+    review_spanish(project, reviewed_on=date.today() - timedelta(days=400), due=date.today())
+    entry = build_spanish_card(project, tmp_path / "out")
+    assert entry["status"] == "publishable", entry["reasons"]
+
+
+def test_a_leaflet_is_rebuilt_as_a_draft_on_the_day_after_its_translation_review_lapses(project: Path, tmp_path: Path) -> None:
+    due = date(2027, 3, 1)
+    review_spanish(project, reviewed_on=date(2026, 11, 21), due=due)
+    selection = {"out_dir": tmp_path / "out", "packs": ("aftercare-card",), "locales": ("es",), "brands": ("harbour-lane-uk",)}
+    on_due_day = build(Project(project), BuildOptions(**selection, today=due))
+    assert [entry["status"] for entry in on_due_day.built] == ["publishable"]
+    assert len(build(Project(project), BuildOptions(**selection, today=due)).unchanged) == 1
+    day_after = build(Project(project), BuildOptions(**selection, today=due + timedelta(days=1)))
+    assert [entry["status"] for entry in day_after.built] == ["draft"]

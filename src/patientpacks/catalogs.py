@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -28,10 +28,13 @@ DOMAIN = "messages"
 #: Message context that marks a safety-note message (see templates/safety_notes.html).
 SAFETY_CONTEXT = "safety"
 #: A qualified reviewer signs a translation off with two lines in the
-#: catalogue's header comment. Comment lines, not "X-" header fields, because
-#: Babel drops unknown header fields when it reads or updates a catalogue;
-#: Babel, Poedit and Weblate all keep the header comment.
-_REVIEW_LINE = re.compile(r"^#\s*Reviewed-(By|On):[ \t]*(.*?)\s*$", re.MULTILINE)
+#: catalogue's header comment, and may add a third saying when the review
+#: lapses. Comment lines, not "X-" header fields, because Babel drops unknown
+#: header fields when it reads or updates a catalogue; Babel, Poedit and
+#: Weblate all keep the header comment.
+_REVIEW_LINE = re.compile(r"^#\s*(Reviewed-By|Reviewed-On|Review-Due):[ \t]*(.*?)\s*$", re.MULTILINE)
+#: How long a review lasts when the catalogue has no "Review-Due:" line.
+REVIEW_LASTS = timedelta(days=365)
 
 MessageKey = tuple[str | None, str]  # (msgctxt, msgid)
 
@@ -63,10 +66,23 @@ class TranslationReview:
 
     reviewed_by: str = ""
     reviewed_on: date | None = None
+    #: The "Review-Due:" line, if the catalogue has one.
+    review_due: date | None = None
 
     @property
     def reviewed(self) -> bool:
         return bool(self.reviewed_by) and self.reviewed_on is not None
+
+    @property
+    def due(self) -> date | None:
+        """When a signed-off review lapses: its "Review-Due:" line, else a year
+        after "Reviewed-On:"."""
+        if not self.reviewed:
+            return None
+        return self.review_due or self.reviewed_on + REVIEW_LASTS
+
+    def lapsed(self, today: date) -> bool:
+        return self.due is not None and today > self.due
 
 
 @dataclass
@@ -197,17 +213,50 @@ def _remove_unusable_translations(catalog: Catalog) -> dict[MessageKey, str]:
 
 def review_of(catalog: Catalog, path: Path) -> TranslationReview:
     """The reviewer's sign-off, from the catalogue's header comment."""
-    fields = {name: value for name, value in _REVIEW_LINE.findall(catalog.header_comment)}
-    reviewed_on = None
-    if fields.get("On"):
-        try:
-            reviewed_on = date.fromisoformat(fields["On"])
-        except ValueError:
-            raise CatalogueError(
-                f"the header comment's \"Reviewed-On:\" must be a date like 2026-12-01, not {fields['On']!r}",
-                path=path,
-            ) from None
-    return TranslationReview(reviewed_by=fields.get("By", ""), reviewed_on=reviewed_on)
+    return _review_from_comment(catalog.header_comment, path)
+
+
+def read_review(path: Path) -> TranslationReview:
+    """The reviewer's sign-off from a catalogue file, reading only its header
+    comment (the lines before the first message): quick enough for every
+    leaflet's input hash."""
+    lines = []
+    with path.open(encoding="utf-8", errors="replace") as file:
+        for line in file:
+            if line.strip() and not line.startswith("#"):
+                break
+            lines.append(line)
+    return _review_from_comment("".join(lines), path)
+
+
+def review_lapsed(path: Path, today: date) -> bool | None:
+    """Whether a catalogue's review has lapsed by ``today``, for the input
+    hash; None when its header cannot be read: loading the catalogue then
+    fails its leaflets, naming the problem."""
+    try:
+        return read_review(path).lapsed(today)
+    except (CatalogueError, OSError):
+        return None
+
+
+def _review_from_comment(comment: str, path: Path) -> TranslationReview:
+    fields = {name: value for name, value in _REVIEW_LINE.findall(comment)}
+    return TranslationReview(
+        reviewed_by=fields.get("Reviewed-By", ""),
+        reviewed_on=_header_date(fields, "Reviewed-On", path),
+        review_due=_header_date(fields, "Review-Due", path),
+    )
+
+
+def _header_date(fields: dict[str, str], name: str, path: Path) -> date | None:
+    if not fields.get(name):
+        return None
+    try:
+        return date.fromisoformat(fields[name])
+    except ValueError:
+        raise CatalogueError(
+            f"the header comment's \"{name}:\" must be a date like 2026-12-01, not {fields[name]!r}", path=path
+        ) from None
 
 
 class RecordingTranslations:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from .catalogs import LoadedCatalogue, MessageKey
+from .catalogs import REVIEW_LASTS, LoadedCatalogue, MessageKey
 from .errors import shown_path
 from .model import Job
 
@@ -48,6 +48,17 @@ def translation_not_reviewed(job: Job, catalogue: LoadedCatalogue, today: date) 
     return None
 
 
+def translation_past_review_date(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
+    review = catalogue.review
+    if review is not None and review.lapsed(today):
+        basis = "its Review-Due: line" if review.review_due else f"{REVIEW_LASTS.days} days after Reviewed-On: {review.reviewed_on}"
+        return (
+            f"translation past its review-due date {review.due.isoformat()} "
+            f"({shown_path(catalogue.path)}: {basis})"
+        )
+    return None
+
+
 def brand_text_not_in_leaflet_language(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
     if not job.clinic_hours[1]:
         return (
@@ -62,6 +73,7 @@ INPUT_CHECKS: list[InputCheck] = [
     pack_past_review_date,
     safety_notes_not_checked_against_label,
     translation_not_reviewed,
+    translation_past_review_date,
     brand_text_not_in_leaflet_language,
 ]
 

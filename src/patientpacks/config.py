@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .contrast import contrast_failures
 from .errors import ConfigError
 from .model import Brand, Colours, Contact, Logo, Pack, ParameterValue, SignOff
 
@@ -27,6 +28,7 @@ _ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 _QR_URL = re.compile(r"https?://[^\s\"<>\\]+")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _TOML_LINE = re.compile(r"at line (\d+)")
+_TOML_TABLE = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -42,6 +44,18 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError("not UTF-8 text", path=path) from None
     except OSError as error:
         raise ConfigError(f"cannot read: {error.strerror}", path=path) from None
+
+
+def _key_line(path: Path, table: str, key: str) -> int | None:
+    """The line that sets ``key`` in ``[table]`` of a TOML file, for messages
+    about a value that is valid TOML but unusable (tomllib keeps no lines)."""
+    current = ""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if header := _TOML_TABLE.match(line):
+            current = header[1]
+        elif current == table and re.match(rf"\s*{re.escape(key)}\s*=", line):
+            return number
+    return None
 
 
 class _Table:
@@ -204,6 +218,12 @@ def load_brand(path: Path) -> Brand:
     for key in ("primary", "accent"):
         if not _COLOUR.fullmatch(colours.text(key)):
             raise colours.error(key, f"must be a colour like \"#1F4E79\", not {colours.data[key]!r}")
+    failures = contrast_failures({key: colours.text(key) for key in ("primary", "accent")})
+    if failures:
+        fix = failures[0].pair.fix
+        raise ConfigError(
+            failures[0].describe(), path=path, line=_key_line(path, "colours", fix), key=f"colours.{fix}"
+        )
 
     contact = top.table("contact")
     contact.reject_unknown({"phone", "email", "address", "website", "hours"})

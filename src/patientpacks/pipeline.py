@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from . import __version__
-from .catalogs import SOURCE_LOCALE, catalogue_path, discover_locales, parse_locale
+from .catalogs import SOURCE_LOCALE, catalogue_path, discover_locales, parse_locale, review_lapsed
 from .config import check_brand_parameters, load_brand, load_pack
 from .errors import PatientPacksError, UsageError
 from .fonts import load_font_setup
@@ -158,11 +158,17 @@ class _InputHasher:
         self.root = root
         self._digests: dict[Path, str] = {}
         self._trees: dict[Path, list[tuple[str, str]]] = {}
+        self._lapsed: dict[Path, str] = {}
 
     def file(self, path: Path) -> tuple[str, str]:
         if path not in self._digests:
             self._digests[path] = hashlib.sha256(path.read_bytes()).hexdigest()
         return str(path.relative_to(self.root)), self._digests[path]
+
+    def review_lapsed(self, catalogue: Path, today: date) -> str:
+        if catalogue not in self._lapsed:
+            self._lapsed[catalogue] = str(review_lapsed(catalogue, today))
+        return self._lapsed[catalogue]
 
     def tree(self, folder: Path) -> list[tuple[str, str]]:
         if folder not in self._trees:
@@ -173,15 +179,17 @@ class _InputHasher:
         self, project: Project, pack: Pack, brand: Brand, locale: str, edition: Edition,
         catalogues: tuple[Path | None, ...], today: date,
     ) -> str:
-        # The date matters only through the review-due check, so a new day
-        # alone does not rebuild anything.
+        # The date matters only through the review-due checks (the pack's and
+        # the translation's), so a new day alone does not rebuild anything.
         parts: list[tuple[str, str]] = [
             ("tool", __version__), ("locale", locale), ("edition", edition.id),
             ("past review", str(today > pack.review_due)),
         ]
         parts += self.tree(pack.directory) + self.tree(project.templates_dir) + self.tree(project.assets_dir)
         parts += [self.file(brand.source_file), self.file(brand.logo.path)]
-        parts += [self.file(catalogue) for catalogue in catalogues if catalogue is not None]
+        for catalogue in catalogues:
+            if catalogue is not None:
+                parts += [self.file(catalogue), ("translation past review", self.review_lapsed(catalogue, today))]
         digest = hashlib.sha256()
         for name, value in parts:
             digest.update(f"{name}\0{value}\n".encode())

@@ -7,26 +7,33 @@ import json
 import sys
 import tempfile
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 
 from babel import Locale
 
 from .catalogs import SOURCE_LOCALE, catalogue_path, discover_locales, parse_locale
+from .config import load_pack
 from .errors import PatientPacksError
 from .fonts import load_font_setup
 from .i18n import (
+    REVIEW_NOTICE,
+    PackReadability,
     Problem,
     catalogue_stats,
     check_brand_glyphs,
     check_catalogue,
+    check_readability,
     check_template_glyphs,
     extract,
     init,
     make_pseudo_catalogue,
+    reviews_due,
     update,
 )
 from .model import Leaflet, Project
 from .pipeline import BuildOptions, build, default_jobs
+from .readability import FORMULAS
 
 TRANSLATOR_COMMANDS = ("extract", "update", "init", "stats", "check", "pseudo")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -39,13 +46,19 @@ def make_parser() -> argparse.ArgumentParser:
     commands.add_parser("update", help="merge messages.pot into every catalogue; changed strings become fuzzy")
     init_parser = commands.add_parser("init", help="start a catalogue for a new locale, with a verified plural rule")
     init_parser.add_argument("locale", help="e.g. it, pt_PT, zh_Hant")
-    stats_parser = commands.add_parser("stats", help="translated, fuzzy and untranslated messages per locale and pack")
+    stats_parser = commands.add_parser(
+        "stats", help="translated, fuzzy and untranslated messages per locale and pack; reviews due soon"
+    )
     stats_parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     check_parser = commands.add_parser(
-        "check", help="everything a translator must fix, as file:line: message; exit 1 if anything"
+        "check", help="everything a translator must fix, as file:line: message, and each section's readability; "
+        "exit 1 if anything must be fixed"
     )
     check_parser.add_argument("--locale", action="append", default=[], metavar="CODE", help="only this locale (repeatable)")
     check_parser.add_argument("--no-layout", action="store_true", help="skip building leaflets to check page budgets")
+    check_parser.add_argument(
+        "--strict", action="store_true", help="exit 1 on warnings too (sections that read above the target grade)"
+    )
     commands.add_parser("pseudo", help="regenerate the pseudo-locale en_XA from messages.pot (never edit it by hand)")
     return parser
 
@@ -83,9 +96,18 @@ def _pack_ids(project: Project) -> list[str]:
 
 
 def _stats(project: Project, arguments: argparse.Namespace) -> int:
-    rows = catalogue_stats(project, _pack_ids(project))
+    pack_ids = _pack_ids(project)
+    rows = catalogue_stats(project, pack_ids)
+    today = date.today()
+    due = reviews_due(project, [load_pack(project.packs_dir / pack_id) for pack_id in pack_ids], today)
     if arguments.json:
-        print(json.dumps([{**asdict(row), "percent": row.percent} for row in rows], indent=2))
+        print(json.dumps(
+            {
+                "catalogues": [{**asdict(row), "percent": row.percent} for row in rows],
+                "reviews_due": [{**asdict(row), "due": row.due.isoformat()} for row in due],
+            },
+            indent=2,
+        ))
         return EXIT_OK
     header = f"{'locale':<9} {'pack':<16} {'translated':>10} {'fuzzy':>6} {'untransl.':>9} {'done':>7}  reviewed"
     print(header)
@@ -95,6 +117,14 @@ def _stats(project: Project, arguments: argparse.Namespace) -> int:
             f"{row.locale:<9} {row.pack:<16} {row.translated:>10} {row.fuzzy:>6} {row.untranslated:>9} "
             f"{row.percent:>6}%  {'yes' if row.reviewed else 'no'}"
         )
+    horizon = (today + REVIEW_NOTICE).isoformat()
+    if not due:
+        print(f"\nNo review is due in the next {REVIEW_NOTICE.days} days (by {horizon}).")
+    else:
+        print(f"\nReviews due in the next {REVIEW_NOTICE.days} days (by {horizon}) or overdue:")
+        for row in due:
+            when = f"in {row.days_left} days" if row.days_left >= 0 else f"{-row.days_left} days OVERDUE"
+            print(f"  {row.due.isoformat()}  {when:<17} {row.kind:<9} {row.id:<16} {row.path}")
     return EXIT_OK
 
 
@@ -114,10 +144,33 @@ def _check(project: Project, arguments: argparse.Namespace) -> int:
         problems += check_template_glyphs(project, fonts)
     if not arguments.no_layout:
         problems += _page_budget_problems(project, locales)
+    readability, warnings = check_readability(project, locales)
+    problems += warnings
     for problem in problems:
         print(problem)
-    print(f"{len(problems)} problem(s) in {len(locales)} catalogue(s)", file=sys.stderr)
-    return EXIT_FAILED if problems else EXIT_OK
+    _print_readability(readability)
+    faults = [problem for problem in problems if not problem.warning]
+    print(
+        f"{len(faults)} problem(s), {len(problems) - len(faults)} warning(s) in {len(locales)} catalogue(s)",
+        file=sys.stderr,
+    )
+    return EXIT_FAILED if faults or (arguments.strict and problems) else EXIT_OK
+
+
+def _print_readability(reports: list[PackReadability]) -> None:
+    """One table per pack: each section's words and score in each scored language."""
+    for report in reports:
+        locales = list(dict.fromkeys(locale for section in report.sections for locale in section.scores))
+        print(f"\nReadability of {report.pack.id} (as rendered for {report.brand}):")
+        for locale in locales:
+            print(f"  {locale}: {FORMULAS[locale].name} ({FORMULAS[locale].scale})")
+        print(f"  {'section':<54} {'words':>5}" + "".join(f" {locale:>6}" for locale in locales))
+        for section in report.sections:
+            scores = "".join(f" {section.scores[locale]:>6.1f}" for locale in locales) if section.scores else (
+                "  not scored: no sentences (a form)"
+            )
+            flag = "  above target" if section.above_target else ""
+            print(f"  {section.heading[:54]:<54} {section.words:>5}{scores}{flag}")
 
 
 def _page_budget_problems(project: Project, locales: list[str]) -> list[Problem]:
