@@ -197,7 +197,8 @@ def pack_readability(
 def _render_sections(
     environment: jinja2.Environment, pack: Pack, brand: Brand, locale: str, path: Path | None
 ) -> list[Section]:
-    job = Job(pack=pack, brand=brand, locale=locale, catalogue_path=path, inputs_sha256="")
+    # Rendered to be read, never built: there are no inputs to trace.
+    job = Job(pack=pack, brand=brand, locale=locale, catalogue_path=path, inputs_sha256="0" * 64)
     catalogue = source_catalogue() if path is None else load_catalogue(path, locale)
     html, _ = render_leaflet_html(environment, job, catalogue, draft=False, font_stack=())
     return leaflet_sections(html)
