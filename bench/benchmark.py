@@ -43,10 +43,13 @@ sys.path.insert(0, str(REPO / "src"))
 from weasyprint import CSS, HTML  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
-from patientpacks.model import Project  # noqa: E402
+from patientpacks.model import STANDARD_EDITION, Project  # noqa: E402
 from patientpacks.render_pdf import LeafletRenderer  # noqa: E402
 
 WORKERS = 2
+#: The standard edition's PDF options (tagged PDF/UA-1), so that every loop
+#: here writes the same PDF the tool does.
+PDF_OPTIONS = {"pdf_variant": STANDARD_EDITION.pdf_variant, "pdf_tags": True}
 PROJECT_FOLDERS = ("packs", "templates", "locales", "assets")
 _SUMMARY = re.compile(r"^(\d+) built, (\d+) unchanged, (\d+) failed")
 
@@ -158,9 +161,9 @@ def weasyprint_best(project: Project, documents: list[str]) -> dict:
         t0 = time.perf_counter()
         html = HTML(string=text, base_url=renderer.base_url, url_fetcher=renderer.fetcher)
         t1 = time.perf_counter()
-        document = html.render(stylesheets=renderer.stylesheets, font_config=renderer.font_config)
+        document = html.render(stylesheets=renderer.stylesheets, font_config=renderer.font_config, **PDF_OPTIONS)
         t2 = time.perf_counter()
-        document.write_pdf()
+        document.write_pdf(**PDF_OPTIONS)
         t3 = time.perf_counter()
         parse.append(t1 - t0)
         layout.append(t2 - t1)
@@ -193,7 +196,7 @@ def naive_loop(project: Project, documents: list[str]) -> dict:
             CSS(filename=project.templates_dir / "leaflet.css", font_config=font_config),
         ]
         HTML(string=text, base_url=base_url).write_pdf(
-            stylesheets=stylesheets, font_config=font_config
+            stylesheets=stylesheets, font_config=font_config, **PDF_OPTIONS
         )
     return {"total_s": time.perf_counter() - started}
 
@@ -212,7 +215,7 @@ def leaflet_html(project_root: Path) -> tuple[list[str], float]:
     builder = LeafletBuilder(project, date.today())
     documents, times = [], []
     for job in jobs:
-        catalogue = builder._catalogue(job)
+        catalogue = builder._catalogue(job.locale, job.catalogue_path)
         started = time.perf_counter()
         html, _ = builder._html(job, catalogue, draft=True)
         times.append(time.perf_counter() - started)

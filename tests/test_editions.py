@@ -18,12 +18,16 @@ from .conftest import REPO, pdf_text, run_cli
 
 MM = 72 / 25.4
 A4 = (210 * MM, 297 * MM)
-EDITION_ARGS = ("--large-print", "--print-shop", "--locale", "en", "--locale", "es", "--locale", "fa", "--jobs", "2", "-q")
+EDITION_ARGS = (
+    "--large-print", "--print-shop", "--bilingual", "en",
+    "--locale", "en", "--locale", "es", "--locale", "fa", "--jobs", "2", "-q",
+)
 
 
 @pytest.fixture(scope="module")
 def editions_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every edition of every pack, for both brands, in English, Spanish and Persian."""
+    """Every edition of every pack, for both brands, in English, Spanish and
+    Persian (the bilingual ones with English: Spanish-English, Persian-English)."""
     out = tmp_path_factory.mktemp("editions")
     assert run_cli(REPO, "--out", str(out), *EDITION_ARGS) == 0
     return out
@@ -114,7 +118,7 @@ def test_large_print_edition_body_text_is_16_pt_and_nothing_is_under_13(editions
 
 
 def test_standard_edition_body_is_12_pt_and_nothing_under_9(editions_dist: Path) -> None:
-    for path in editions_dist.glob("*/*/*[!t].pdf"):  # not .large-print / .print-shop
+    for path in editions_dist.glob("*/*/*[!tn].pdf"):  # not .large-print / .print-shop / .bilingual-en
         with pdfplumber.open(path) as pdf:
             sizes = collections.Counter(
                 round(char["size"], 1) for page in pdf.pages for char in page.chars if char["upright"]
@@ -158,7 +162,7 @@ def test_folded_pack_print_shop_edition_is_a_multiple_of_four_pages(editions_dis
 def test_manifest_lists_every_edition_with_its_code_and_inputs(editions_dist: Path) -> None:
     entries = manifest(editions_dist)
     editions = collections.Counter(entry["edition"] for entry in entries.values())
-    assert editions == {"standard": 12, "large-print": 12, "print-shop": 12}
+    assert editions == {"standard": 12, "large-print": 12, "print-shop": 12, "bilingual-en": 8}
     codes = [entry["edition_code"] for entry in entries.values()]
     assert len(set(codes)) == len(codes)
     entry = entries["harbour-lane-uk/es/aftercare-card.large-print.pdf"]
@@ -178,7 +182,7 @@ def test_building_twice_gives_byte_identical_pdfs_in_every_edition(editions_dist
     again = tmp_path / "again"
     assert run_cli(REPO, "--out", str(again), *EDITION_ARGS) == 0
     pdfs = sorted(path.relative_to(editions_dist) for path in editions_dist.rglob("*.pdf"))
-    assert len(pdfs) == 36
+    assert len(pdfs) == 44
     for pdf in pdfs:
         assert (again / pdf).read_bytes() == (editions_dist / pdf).read_bytes(), pdf
 
@@ -195,3 +199,33 @@ def test_qr_code_reads_back_as_the_brands_url_printed_beneath_it(editions_dist: 
 def test_brand_without_a_qr_url_prints_no_qr_code(editions_dist: Path) -> None:
     reader = PdfReader(editions_dist / "maple-street-us/en/aftercare-card.pdf")
     assert [element for element in structure_elements(reader) if element["/S"] == "/Figure"][1:] == []
+
+
+def test_bilingual_edition_follows_each_section_with_its_second_language(editions_dist: Path) -> None:
+    text = " ".join(pdf_text(editions_dist / "harbour-lane-uk/es/aftercare-card.bilingual-en.pdf").split())
+    order = ["Qué hacer", "What to do", "Qué evitar", "What to avoid", "Su cita de revisión", "Your review appointment",
+             "Seguridad: cuándo pedir ayuda", "Safety: when to get help"]
+    positions = [text.index(heading) for heading in order]
+    assert positions == sorted(positions)
+
+
+def test_bilingual_right_to_left_leaflet_tags_its_left_to_right_language(editions_dist: Path) -> None:
+    reader = PdfReader(editions_dist / "maple-street-us/fa/neuromodulators.bilingual-en.pdf")
+    assert reader.trailer["/Root"]["/Lang"] == "fa"
+    english = [element for element in structure_elements(reader) if element.get("/Lang") == "en"]
+    # The English title, each English section, the English safety box, the sources.
+    assert len([element for element in english if element["/S"] == "/Div"]) >= 9
+    text = pdf_text(editions_dist / "maple-street-us/fa/neuromodulators.bilingual-en.pdf")
+    assert "Safety: when to get help" in text and "Who should not have it" in text
+
+
+def test_bilingual_edition_is_a_draft_while_its_second_language_is_unreviewed(tmp_path: Path) -> None:
+    args = ("--locale", "en", "--bilingual", "es", "--pack", "aftercare-card", "--brand", "harbour-lane-uk", "-q")
+    assert run_cli(REPO, "--out", str(tmp_path), *args) == 0
+    reasons = manifest(tmp_path)["harbour-lane-uk/en/aftercare-card.bilingual-es.pdf"]["reasons"]
+    assert any(reason.startswith("translation not reviewed (locales/es/") for reason in reasons), reasons
+    assert "Seguridad: cuándo pedir ayuda" in pdf_text(tmp_path / "harbour-lane-uk/en/aftercare-card.bilingual-es.pdf")
+
+
+def test_bilingual_edition_with_an_unknown_language_is_a_usage_error(tmp_path: Path) -> None:
+    assert run_cli(REPO, "--out", str(tmp_path), "--bilingual", "xx", "-q") == 2

@@ -108,15 +108,15 @@ def test_extract_rewrites_nothing_when_only_the_date_would_change(project: Path,
 
 def test_extract_fails_loudly_on_a_template_syntax_error(project: Path, capsys) -> None:
     (project / "babel.cfg").write_text((REPO / "babel.cfg").read_text())
-    template = project / "packs/aftercare-card/leaflet.html"
-    template.write_text(template.read_text().replace("{% endblock %}", "{% endblok %}", 1))
+    template = project / "packs/aftercare-card/sections/what-to-do.html"
+    template.write_text(template.read_text().replace("{% endtrans %}", "{% endtrns %}", 1))
     assert run_cli(project, "extract") == 1
-    assert "packs/aftercare-card/leaflet.html:" in capsys.readouterr().err
+    assert "packs/aftercare-card/sections/what-to-do.html:" in capsys.readouterr().err
 
 
 def test_changed_source_string_becomes_fuzzy_and_makes_a_draft(project: Path, tmp_path: Path, capsys) -> None:
     (project / "babel.cfg").write_text((REPO / "babel.cfg").read_text())
-    template = project / "packs/aftercare-card/leaflet.html"
+    template = project / "packs/aftercare-card/sections/what-to-avoid.html"
     template.write_text(template.read_text().replace("What to avoid", "What to avoid after treatment"))
     assert run_cli(project, "extract") == 0
     assert run_cli(project, "update") == 0

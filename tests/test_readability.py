@@ -29,7 +29,7 @@ def test_a_section_of_long_polysyllabic_sentences_is_a_warning_naming_its_longes
 ) -> None:
     assert run_cli(dense_project, "check", "--locale", "es", "--no-layout") == 0
     out, err = capsys.readouterr()
-    template = dense_project / "packs/dense-pack/leaflet.html"
+    template = dense_project / "packs/dense-pack/sections/pharmacology.html"
     line = template.read_text().splitlines().index("  <h2>{% trans %}Pharmacological considerations{% endtrans %}</h2>") + 1
     warnings = [text for text in out.splitlines() if "warning:" in text and "dense-pack" in text]
     assert len(warnings) == 1, out

@@ -78,9 +78,31 @@ INPUT_CHECKS: list[InputCheck] = [
 ]
 
 
+def brand_text_not_in_second_language(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
+    locale = job.edition.second_locale
+    if not job.clinic_hours_in(locale)[1]:
+        return (
+            f"the clinic's opening hours have no {locale!r} version for the second language and are shown in "
+            f"{job.brand.language!r} ({shown_path(job.brand.source_file)}: contact.hours)"
+        )
+    return None
+
+
+#: The checks on a bilingual edition's second language (``catalogue`` is its catalogue).
+SECOND_LANGUAGE_CHECKS: list[InputCheck] = [
+    translation_not_reviewed,
+    translation_past_review_date,
+    brand_text_not_in_second_language,
+]
+
+
 def input_reasons(job: Job, catalogue: LoadedCatalogue, today: date) -> list[str]:
     """Reasons known before rendering."""
     return [reason for check in INPUT_CHECKS if (reason := check(job, catalogue, today))]
+
+
+def second_language_reasons(job: Job, catalogue: LoadedCatalogue, today: date) -> list[str]:
+    return [reason for check in SECOND_LANGUAGE_CHECKS if (reason := check(job, catalogue, today))]
 
 
 def untranslated_messages_reason(catalogue: LoadedCatalogue, missing: set[MessageKey]) -> str | None:

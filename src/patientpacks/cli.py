@@ -38,6 +38,7 @@ examples:
   python build_pdfs.py --locale es --brand maple-street-us
   python build_pdfs.py --pack aftercare-card --html --out /tmp/preview
   python build_pdfs.py --large-print --print-shop --brand harbour-lane-uk
+  python build_pdfs.py --bilingual en --locale es --locale ar
 
 translator commands (each has --help):
   python build_pdfs.py extract        templates -> locales/messages.pot
@@ -70,6 +71,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--shard", type=_shard, default=None, metavar="K/N", help="build only the K-th of N deterministic shards of the leaflets (for N CI runners; see merge-manifests)")
     parser.add_argument("--large-print", action="store_true", help="also build a large-print edition of each leaflet (<pack>.large-print.pdf: body 16 pt, one column)")
     parser.add_argument("--print-shop", action="store_true", help="also build a print-shop edition of each leaflet (<pack>.print-shop.pdf: PDF/X-4, 3 mm bleed, crop marks)")
+    parser.add_argument("--bilingual", metavar="LOCALE", help="also build a bilingual edition of each leaflet (<pack>.bilingual-LOCALE.pdf): each section in the leaflet's language, then in LOCALE")
     parser.add_argument("--time-limit", type=float, default=Limits.seconds, metavar="SECONDS", help="stop a leaflet that takes longer (default: %(default)s)")
     parser.add_argument("--memory-limit", type=_positive_int, default=Limits.memory_mb, metavar="MB", help="stop a leaflet whose worker needs more memory (default: %(default)s)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only failures and the summary")
@@ -84,6 +86,8 @@ def _editions(arguments: argparse.Namespace) -> tuple[Edition, ...]:
         editions.append(LARGE_PRINT_EDITION)
     if arguments.print_shop:
         editions.append(PRINT_SHOP_EDITION)
+    if arguments.bilingual:
+        editions.append(Edition("bilingual", arguments.bilingual))
     return tuple(editions)
 
 

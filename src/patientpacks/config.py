@@ -125,7 +125,7 @@ def load_pack(directory: Path) -> Pack:
     top = _Table(read_toml(path), path)
     top.reject_unknown(
         {"id", "title", "template", "version", "published", "review_due", "page_size",
-         "layout", "max_pages", "signoff", "safety", "sources", "parameters", "print_shop"}
+         "layout", "max_pages", "signoff", "safety", "sources", "parameters", "print_shop", "sections"}
     )
     pack_id = top.text("id")
     if pack_id != directory.name:
@@ -133,6 +133,11 @@ def load_pack(directory: Path) -> Pack:
     template = top.text("template")
     if not (directory / template).is_file():
         raise top.error("template", f"template file {template!r} not found in {directory}")
+    if not (directory / "title.html").is_file():
+        raise ConfigError(f"the pack's title template title.html is missing from {directory}", path=path)
+    sections = top.get("sections", list)
+    if not sections or not all(isinstance(name, str) and (directory / "sections" / name).is_file() for name in sections):
+        raise top.error("sections", f"must list the pack's section templates, each a file in {directory / 'sections'}")
     page_size = top.text("page_size")
     size, _, orientation = page_size.partition(" ")
     if page_size != "brand" and (size not in PAGE_SIZES or orientation not in ("", "landscape", "portrait")):
@@ -190,6 +195,7 @@ def load_pack(directory: Path) -> Pack:
         parameters=_parameters(top.table("parameters", required=False)),
         source_file=path,
         fold=fold,
+        sections=tuple(f"{directory.name}/sections/{name}" for name in sections),
     )
 
 

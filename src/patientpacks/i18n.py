@@ -405,7 +405,7 @@ def check_readability(project: Project, locales: list[str]) -> tuple[list[PackRe
             problems.append(Problem(error.path or pack_path, error.line, f"readability not scored: {error.message}"))
             continue
         reports.append(PackReadability(pack, brand.id, sections))
-        templates = [pack.directory / pack.template, *sorted(project.templates_dir.rglob("*.html"))]
+        templates = [*sorted(pack.directory.rglob("*.html")), *sorted(project.templates_dir.rglob("*.html"))]
         for section in [section for section in sections if section.above_target]:
             path, line = _heading_location(templates, section.heading)
             longest = "; ".join(f"\"{sentence}\" ({words} words)" for sentence, words in section.longest)

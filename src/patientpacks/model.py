@@ -107,11 +107,17 @@ class Pack:
     #: How the print shop folds it: "none", or "half" (a booklet: the
     #: print-shop edition's pages are padded to a multiple of 4).
     fold: str = "none"
+    #: The section templates, in order, named for the Jinja loader.
+    sections: tuple[str, ...] = ()
 
     @property
     def template_name(self) -> str:
         """The template's name for the Jinja loader (rooted at ``packs/``)."""
         return f"{self.directory.name}/{self.template}"
+
+    @property
+    def title_template_name(self) -> str:
+        return f"{self.directory.name}/title.html"
 
 
 @dataclass(frozen=True)
@@ -261,12 +267,15 @@ class Job:
 
     @property
     def clinic_hours(self) -> tuple[str, bool]:
-        """The opening hours in the leaflet's language (or its base language),
-        else in the brand's language; and whether they are in the leaflet's."""
+        return self.clinic_hours_in(self.locale)
+
+    def clinic_hours_in(self, locale: str) -> tuple[str, bool]:
+        """The opening hours in ``locale`` (or its base language), else in
+        the brand's language; and whether they are in ``locale``'s."""
         hours = self.brand.contact.hours
-        for locale in (self.locale, self.locale.split("_")[0]):
-            if locale in hours:
-                return hours[locale], True
+        for candidate in (locale, locale.split("_")[0]):
+            if candidate in hours:
+                return hours[candidate], True
         return hours[self.brand.language], False
 
     @property

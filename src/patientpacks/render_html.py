@@ -125,46 +125,62 @@ def text_direction(locale: Locale) -> str:
     return "rtl" if locale.character_order == "right-to-left" else "ltr"
 
 
-def render_leaflet_html(
-    environment: jinja2.Environment,
-    job: Job,
-    catalogue: LoadedCatalogue,
-    *,
-    draft: bool,
-    font_stack: tuple[str, ...],
-    template_name: str | None = None,
-) -> tuple[str, RecordingTranslations]:
-    """Render one leaflet (or another template, such as the blank page that
-    pads a booklet, with the leaflet's context); return its HTML and the
-    record of what was translated."""
-    babel_locale = parse_locale(job.locale)
-    translations = RecordingTranslations(catalogue)
-    # The environment is shared by every leaflet a process renders, one at a
-    # time; installing the callables just rebinds four globals.
-    environment.install_gettext_translations(translations, newstyle=True)
-    leaflet = LeafletContext(
-        locale=job.locale,
-        lang=job.locale.replace("_", "-"),
+@dataclass(frozen=True)
+class SecondLanguage:
+    """A bilingual edition's second language, rendered before the leaflet
+    (each piece with that language's catalogue, dates and numbers)."""
+
+    leaflet: LeafletContext
+    title: markupsafe.Markup
+    sections: tuple[markupsafe.Markup, ...]
+    safety_notes: markupsafe.Markup
+    draft_mark: str
+
+
+def _leaflet_context(
+    job: Job, locale: str, catalogue: LoadedCatalogue, *, draft: bool, font_stack: tuple[str, ...]
+) -> LeafletContext:
+    babel_locale = parse_locale(locale)
+    return LeafletContext(
+        locale=locale,
+        lang=locale.replace("_", "-"),
         direction=text_direction(babel_locale),
         page_size=job.page_size,
         draft=draft,
         translation=catalogue.review,
-        clinic_hours=job.clinic_hours[0],
+        clinic_hours=job.clinic_hours_in(locale)[0],
         font_stack=font_stack,
         counter_style=counter_style(babel_locale),
         edition=job.edition.name,
         edition_code=job.edition_code,
         qr_url=job.qr_url,
     )
+
+
+def _render_templates(
+    environment: jinja2.Environment,
+    template_names: list[str],
+    job: Job,
+    catalogue: LoadedCatalogue,
+    leaflet: LeafletContext,
+    second: SecondLanguage | None = None,
+) -> tuple[list[str], RecordingTranslations]:
+    translations = RecordingTranslations(catalogue)
+    # The environment is shared by every leaflet a process renders, one at a
+    # time; installing the callables just rebinds four globals.
+    environment.install_gettext_translations(translations, newstyle=True)
     try:
-        template = environment.get_template(template_name or job.pack.template_name)
-        html = template.render(
-            leaflet=leaflet,
-            pack=job.pack,
-            brand=job.brand,
-            params=job.parameters,
-            babel_locale=babel_locale,
-        )
+        rendered = [
+            environment.get_template(name).render(
+                leaflet=leaflet,
+                pack=job.pack,
+                brand=job.brand,
+                params=job.parameters,
+                babel_locale=parse_locale(leaflet.locale),
+                second=second,
+            )
+            for name in template_names
+        ]
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError(error.message or "syntax error", path=error.filename, line=error.lineno) from None
     except jinja2.TemplateNotFound as error:
@@ -177,4 +193,42 @@ def render_leaflet_html(
             f"a translation could not be filled in ({type(error).__name__}: {error}); "
             f"run the catalogue checks on {catalogue.path}",
         ) from None
+    return rendered, translations
+
+
+def render_second_language(
+    environment: jinja2.Environment, job: Job, catalogue: LoadedCatalogue, *, font_stack: tuple[str, ...]
+) -> tuple[SecondLanguage, RecordingTranslations]:
+    """The title, sections and safety notes of a bilingual edition's second
+    language, and the record of what was translated."""
+    leaflet = _leaflet_context(job, job.edition.second_locale, catalogue, draft=False, font_stack=font_stack)
+    names = [job.pack.title_template_name, "safety_notes.html", *job.pack.sections]
+    (title, safety_notes, *sections), translations = _render_templates(environment, names, job, catalogue, leaflet)
+    second = SecondLanguage(
+        leaflet=leaflet,
+        title=markupsafe.Markup(title),
+        sections=tuple(map(markupsafe.Markup, sections)),
+        safety_notes=markupsafe.Markup(safety_notes),
+        draft_mark=translations.gettext("DRAFT — not for patient use"),
+    )
+    return second, translations
+
+
+def render_leaflet_html(
+    environment: jinja2.Environment,
+    job: Job,
+    catalogue: LoadedCatalogue,
+    *,
+    draft: bool,
+    font_stack: tuple[str, ...],
+    template_name: str | None = None,
+    second: SecondLanguage | None = None,
+) -> tuple[str, RecordingTranslations]:
+    """Render one leaflet (or another template, such as the blank page that
+    pads a booklet, with the leaflet's context); return its HTML and the
+    record of what was translated."""
+    leaflet = _leaflet_context(job, job.locale, catalogue, draft=draft, font_stack=font_stack)
+    (html,), translations = _render_templates(
+        environment, [template_name or job.pack.template_name], job, catalogue, leaflet, second
+    )
     return html, translations
