@@ -97,6 +97,11 @@ def test_missing_safety_translation_fails_the_leaflet_and_keeps_the_others(proje
     assert run_cli(project, "--out", str(out), "--brand", "maple-street-us", "--pack", "aftercare-card", "--locale", "en", "--locale", "es") == 1
     assert not (out / "maple-street-us/es/aftercare-card.pdf").exists()
     assert (out / "maple-street-us/en/aftercare-card.pdf").is_file()
+    # Nor is it shown as the second language of a bilingual edition.
+    bilingual = tmp_path / "bilingual"
+    assert run_cli(project, "--out", str(bilingual), "--brand", "maple-street-us", "--pack", "aftercare-card", "--locale", "fr", "--bilingual", "es") == 1
+    assert not (bilingual / "maple-street-us/fr/aftercare-card.bilingual-es.pdf").exists()
+    assert (bilingual / "maple-street-us/fr/aftercare-card.pdf").is_file()
 
 
 def test_plural_forms_follow_the_brands_number(project: Path, tmp_path: Path) -> None:

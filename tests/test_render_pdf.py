@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from patientpacks.errors import RenderError
 from patientpacks.config import load_brand, load_pack
+from patientpacks.errors import RenderError
 from patientpacks.model import Job, Project
 from patientpacks.render_pdf import LeafletRenderer, ProjectAssetFetcher, RefusedFetch
 
