@@ -82,7 +82,8 @@ def test_help_explains_every_option(capsys) -> None:
         run_cli(Path("."), "--help")
     assert exit_.value.code == 0
     text = capsys.readouterr().out
-    for option in ("--pack", "--locale", "--brand", "--out", "--jobs", "--html", "--strict"):
+    for option in ("--pack", "--locale", "--brand", "--out", "--jobs", "--html", "--strict", "--large-print",
+                   "--print-shop", "--bilingual"):
         assert option in text
 
 
@@ -149,3 +150,33 @@ def test_brand_with_unreadable_colours_fails_only_its_own_leaflets(project: Path
     assert not (out / "pale-clinic").exists()
     for brand in ("harbour-lane-uk", "maple-street-us"):
         assert (out / brand / "en/aftercare-card.pdf").is_file()
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("javascript:alert(1)", r"qr.url: must be a web address starting with https:// or http://"),
+        ("https://clinic.example/a b", r"qr.url: must be a web address"),
+        ("https://clinic.example/{brand}/{locale}", r"qr.url: may only use the placeholders \{pack\} and \{locale\}"),
+        ("https://clinic.example/{pack", r"qr.url: may only use the placeholders"),
+    ],
+)
+def test_qr_url_must_be_a_web_address_with_known_placeholders(project: Path, url: str, message: str) -> None:
+    brand = project / "brands/harbour-lane-uk.toml"
+    edit(brand, 'url = "https://harbourlane.example/l/{pack}/{locale}"', f'url = "{url}"')
+    with pytest.raises(ConfigError, match=message):
+        load_brand(brand)
+
+
+def test_unknown_fold_names_the_pack_key(project: Path) -> None:
+    pack = project / "packs/neuromodulators/pack.toml"
+    edit(pack, 'fold = "half"', 'fold = "tri"')
+    with pytest.raises(ConfigError, match=r"print_shop.fold: unknown fold 'tri' \(use one of: none, half\)"):
+        load_pack(pack.parent)
+
+
+def test_pack_section_list_must_name_existing_templates(project: Path) -> None:
+    pack = project / "packs/aftercare-card/pack.toml"
+    edit(pack, '"what-to-do.html",', '"what-to-do.html", "missing.html",')
+    with pytest.raises(ConfigError, match=r"sections: must list the pack's section templates"):
+        load_pack(pack.parent)

@@ -10,9 +10,12 @@ from pathlib import Path
 import pdfplumber
 import pytest
 import zxingcpp
+from markupsafe import Markup
 from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
+
+from patientpacks.render_html import qr_code
 
 from .conftest import REPO, pdf_text, run_cli
 
@@ -229,3 +232,8 @@ def test_bilingual_edition_is_a_draft_while_its_second_language_is_unreviewed(tm
 
 def test_bilingual_edition_with_an_unknown_language_is_a_usage_error(tmp_path: Path) -> None:
     assert run_cli(REPO, "--out", str(tmp_path), "--bilingual", "xx", "-q") == 2
+
+
+def test_qr_alt_text_is_escaped_once(tmp_path: Path) -> None:
+    svg = qr_code("https://clinic.example/?a=1&b=2", Markup("QR code linking to %s") % "https://clinic.example/?a=1&b=2")
+    assert "<title>QR code linking to https://clinic.example/?a=1&amp;b=2</title>" in svg

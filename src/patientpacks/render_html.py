@@ -103,7 +103,9 @@ def qr_code(url: str, title: str) -> markupsafe.Markup:
     any size), drawn by segno; ``title`` is its text alternative, which
     WeasyPrint tags as the figure's alt text."""
     code = segno.make(url, error="m")
-    return markupsafe.Markup(code.svg_inline(title=title, omitsize=True, svgclass="qr-code", lineclass=None))
+    # The title comes from gettext already escaped as HTML; segno escapes it itself.
+    plain_title = title.unescape() if isinstance(title, markupsafe.Markup) else title
+    return markupsafe.Markup(code.svg_inline(title=plain_title, omitsize=True, svgclass="qr-code", lineclass=None))
 
 
 def make_environment(project: Project) -> jinja2.Environment:
