@@ -99,15 +99,21 @@ def load_inputs(project: Project, options: BuildOptions) -> LoadedInputs:
     brand_ids = _select("brand", sorted(path.stem for path in project.brands_dir.glob("*.toml")), options.brands)
     available = discover_locales(project.locales_dir)
     catalogue_locale = {locale: locale for locale in available}
-    for locale in options.locales:
+    second_locales = [edition.second_locale for edition in options.editions if edition.second_locale]
+    for locale in [*options.locales, *second_locales]:
         parse_locale(locale)
         language = locale.split("_")[0]
-        if locale not in available and language in available:
+        if locale not in catalogue_locale and language in catalogue_locale:
             # A regional locale falls back to its language's catalogue, never
             # further (and never silently to English): pt_PT -> pt.
             catalogue_locale[locale] = language
-            available.append(locale)
+    available += [locale for locale in options.locales if locale in catalogue_locale and locale not in available]
     locales = _select("locale", available, options.locales)
+    for locale in second_locales:
+        if locale not in catalogue_locale:
+            raise UsageError(
+                f"no catalogue for the bilingual edition's language {locale!r} (found: {', '.join(sorted(catalogue_locale))})"
+            )
 
     # Every pack is read, selected or not: a brand's parameters are checked
     # against all the parameters the packs define.
@@ -130,13 +136,6 @@ def load_inputs(project: Project, options: BuildOptions) -> LoadedInputs:
             inputs.brands[brand_id] = brand
         except PatientPacksError as error:
             inputs.errors[("brand", brand_id)] = error
-    second_locales = [edition.second_locale for edition in options.editions if edition.second_locale]
-    for locale in second_locales:
-        parse_locale(locale)
-        if locale not in catalogue_locale and locale.split("_")[0] in catalogue_locale:
-            catalogue_locale[locale] = locale.split("_")[0]
-        if locale not in catalogue_locale:
-            raise UsageError(f"no catalogue for the bilingual edition's language {locale!r} (found: {', '.join(sorted(catalogue_locale))})")
     for locale in [*locales, *second_locales]:
         inputs.catalogues[locale] = (
             None if locale == SOURCE_LOCALE else catalogue_path(project.locales_dir, catalogue_locale[locale])
