@@ -218,10 +218,6 @@ class Job:
     second_catalogue_path: Path | None = None
 
     @property
-    def key(self) -> str:
-        return self.relative_pdf_path
-
-    @property
     def label(self) -> str:
         return f"{self.brand.id}/{self.locale}/{self.pack.id}{self.edition.file_suffix}"
 

@@ -251,7 +251,7 @@ def split_unchanged(jobs: list[Job], previous: list[dict], options: BuildOptions
     by_key = {entry["path"]: entry for entry in previous}
     to_build, unchanged = [], []
     for job in jobs:
-        entry = by_key.get(job.key)
+        entry = by_key.get(job.relative_pdf_path)
         if entry and entry.get("inputs_sha256") == job.inputs_sha256 and _intact(options.out_dir, entry, options.write_html):
             unchanged.append(entry)
         else:
