@@ -80,7 +80,7 @@ class FontSetup:
 
 @functools.cache
 def _codepoints(path: Path, index: int) -> frozenset[int]:
-    from fontTools.ttLib import TTCollection, TTFont  # only the checks and subsetting need fontTools
+    from fontTools.ttLib import TTCollection, TTFont  # only the glyph check needs fontTools
 
     if path.suffix.lower() in (".ttc", ".otc"):
         font = TTCollection(str(path), lazy=True).fonts[index]
@@ -161,7 +161,7 @@ def subset_system_faces(setup: FontSetup, text: str, cache_dir: Path) -> tuple[F
             continue
         stat = face.path.stat()
         key = hashlib.sha256(
-            f"{face.path}|{face.index}|{stat.st_size}|{stat.st_mtime_ns}|{_fonttools_version()}|{characters}".encode()
+            f"{face.path}|{face.index}|{stat.st_size}|{stat.st_mtime_ns}|{_subsetter_version()}|{characters}".encode()
         ).hexdigest()[:20]
         path = cache_dir / f"{face.family.replace(' ', '')}-{face.face}-{key}.otf"
         if not path.exists():
@@ -170,10 +170,10 @@ def subset_system_faces(setup: FontSetup, text: str, cache_dir: Path) -> tuple[F
     return tuple(faces)
 
 
-def _fonttools_version() -> str:
-    from importlib.metadata import version
+def _subsetter_version() -> str:
+    import uharfbuzz
 
-    return version("fonttools")
+    return uharfbuzz.__version__
 
 
 def subset_family(family: str) -> str:
@@ -183,27 +183,28 @@ def subset_family(family: str) -> str:
 
 
 def _write_subset(face: FontFace, characters: str, path: Path) -> None:
-    from fontTools import subset
-    from fontTools.ttLib import TTCollection, TTFont
+    # HarfBuzz's subsetter (uharfbuzz), the one WeasyPrint itself uses when
+    # writing PDFs: it cuts the 19 MB CJK collection in about 20 ms, where
+    # fontTools took 2.5-3 s per face, and every cold build paid that.
+    import uharfbuzz as hb
 
-    if face.path.suffix.lower() in (".ttc", ".otc"):
-        font = TTCollection(str(face.path)).fonts[face.index]
-    else:
-        font = TTFont(str(face.path))
-    options = subset.Options()
-    options.layout_features = ["*"]  # keep every shaping feature
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    options.hinting = False  # WeasyPrint does not hint
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=[ord(character) for character in characters])
-    subsetter.subset(font)
+    request = hb.SubsetInput()
+    request.unicode_set.update(ord(character) for character in characters)
+    for kept_whole in (request.layout_feature_tag_set, request.name_id_set):
+        # Every shaping feature (kerning too) and every name: an inverted
+        # empty set is HarfBuzz's "all".
+        kept_whole.clear()
+        kept_whole.invert()
+    request.flags = hb.SubsetFlags.NOTDEF_OUTLINE | hb.SubsetFlags.NO_HINTING  # WeasyPrint does not hint
+    subset = hb.subset(hb.Face(hb.Blob.from_file_path(str(face.path)), face.index), request)
+    if subset is None:
+        raise ConfigError(f"HarfBuzz could not subset face {face.index} of {face.path}", path=face.path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Written beside its final name and renamed: two workers may race here.
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    os.close(descriptor)
     try:
-        font.save(temporary)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(subset.blob.data)
         os.replace(temporary, path)
     finally:
         Path(temporary).unlink(missing_ok=True)

@@ -1,0 +1,47 @@
+"""The cached subset of the system CJK font draws exactly what the full font draws."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import uharfbuzz as hb
+
+from patientpacks.fonts import load_font_setup, project_text, subset_system_faces
+from patientpacks.model import Project
+
+from .conftest import REPO
+
+#: Chinese from the catalogue, and Latin with kerning pairs (AV, Te, f.) that
+#: a subset without its GPOS features would set wider.
+SAMPLE = "治疗后4小时内请保持身体直立 AVAWATe office. 020 7946 0321 harbourlane.example"
+
+
+def _shaped(path: Path, index: int, text: str) -> list[tuple[int, int, int]]:
+    font = hb.Font(hb.Face(hb.Blob.from_file_path(str(path)), index))
+    buffer = hb.Buffer()
+    buffer.add_str(text)
+    buffer.guess_segment_properties()
+    hb.shape(font, buffer, {})
+    return [(glyph.x_advance, glyph.x_offset, glyph.y_offset) for glyph in buffer.glyph_positions]
+
+
+def test_cjk_subset_shapes_text_exactly_like_the_full_font(tmp_path: Path) -> None:
+    project = Project(REPO)
+    setup = load_font_setup(project.fonts_dir)
+    subsets = subset_system_faces(setup, project_text(project.text_input_files()), tmp_path)
+    full_faces = [face for face in setup.faces if face.family in setup.system_families]
+    assert len(subsets) == len(full_faces) == 2
+    for full, subset in zip(full_faces, subsets, strict=True):
+        assert subset.path.stat().st_size < full.path.stat().st_size / 20
+        assert _shaped(subset.path, 0, SAMPLE) == _shaped(full.path, full.index, SAMPLE), full.face
+
+
+def test_cjk_subset_is_made_once_and_reused_from_the_cache(tmp_path: Path) -> None:
+    project = Project(REPO)
+    setup = load_font_setup(project.fonts_dir)
+    text = project_text(project.text_input_files())
+    first = subset_system_faces(setup, text, tmp_path)
+    written = {face.path: face.path.stat().st_mtime_ns for face in first}
+    again = subset_system_faces(setup, text, tmp_path)
+    assert {face.path: face.path.stat().st_mtime_ns for face in again} == written
+    assert subset_system_faces(setup, text + "鹦", tmp_path)[0].path not in written
