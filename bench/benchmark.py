@@ -2,23 +2,26 @@
 """Build-speed benchmark: patientpacks against WeasyPrint's own best, in one run.
 
 Generates a workload (the repository's 2 packs x 12 locales x N generated
-brands) in a temporary folder, then measures, in this one run (machines here
-are noisy, so only ratios measured together mean anything):
+brands) in a temporary folder, renders every leaflet's HTML once (the tool's
+own HTML stage), then measures in rounds. Each round runs three whole
+processes, timed from outside, in a rotating order:
 
-- a cold build with --jobs 2, timed from outside (leaflets per second);
-- the per-leaflet split: HTML (Jinja), layout (WeasyPrint render) and write
-  (write_pdf), medians;
-- WeasyPrint's own best time for the same HTML: one warm process, one shared
+- a cold build with --jobs 2: an empty output folder and an empty font cache;
+- WeasyPrint's own best over the same HTML: one warm process, one shared
   FontConfiguration and pre-parsed stylesheets, render() + write_pdf() per
-  leaflet; and the cold build's ratio to it divided by the 2 cores;
+  leaflet;
 - a naive loop over the same HTML: a fresh HTML(...).write_pdf() per leaflet,
-  with fresh fonts and stylesheets, in one process; and the ratio to it;
-- peak and early/late RSS of every worker process, sampled during the build;
-- a no-op rebuild, and a rebuild after editing one catalogue (and how many
-  leaflets it rebuilt);
-- cold builds at three sizes, to show the cost grows linearly.
+  with fresh fonts and stylesheets, in one process.
 
-Usage: .venv/bin/python bench/benchmark.py [--brands 10] [--scales 3,10,40] [--json FILE]
+The machines here are noisy (one process varies by 20-25% from one minute to
+the next), so each ratio is computed within a round, and the report gives the
+median over the rounds and their range. It also reports the per-leaflet split
+(HTML, parse, layout, write: medians inside the best loop), the peak and
+early/late RSS of every worker, a no-op rebuild, a rebuild after editing one
+catalogue (and how many leaflets it rebuilt), and cold builds at three sizes,
+to show the cost grows linearly.
+
+Usage: .venv/bin/python bench/benchmark.py [--brands 10] [--rounds 3] [--scales 3,10,40] [--json FILE]
 Not a test: nothing here asserts a time. The targets are printed beside the
 figures.
 """
@@ -102,16 +105,17 @@ def _rss_kb(pid: int) -> int | None:
     return None
 
 
-def timed_build(project: Path, out: Path, *arguments: str) -> dict:
+def timed_build(project: Path, out: Path, font_cache: Path, *arguments: str) -> dict:
     """Run a whole build process; time it from outside and sample the RSS of
-    its worker processes every 200 ms."""
+    its worker processes every 200 ms. ``font_cache`` is its XDG cache folder:
+    an empty one makes the build pay for its font subsets, as a first build does."""
     command = [
         sys.executable, "-c",
         "import sys; from pathlib import Path; from patientpacks.cli import main; "
         f"sys.exit(main(sys.argv[1:], project_root=Path({str(project)!r})))",
         "--out", str(out), "--quiet", "--jobs", str(WORKERS), *arguments,
     ]
-    environment = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    environment = {**os.environ, "PYTHONPATH": str(REPO / "src"), "XDG_CACHE_HOME": str(font_cache)}
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
     samples: dict[int, list[int]] = {}
@@ -147,16 +151,17 @@ def rss_summary(build: dict) -> dict:
     return {"peak_mb": round(peak, 1), "early_mb": round(early, 1), "late_mb": round(late, 1)}
 
 
-# --- WeasyPrint alone, in this process, over the same HTML ----------------------------
+# --- WeasyPrint alone, over the same HTML, in a process of its own -----------------
 
 
 def weasyprint_best(project: Project, documents: list[str]) -> dict:
     """One warm process, one FontConfiguration and pre-parsed stylesheets (as
-    the tool's workers keep them): render() + write_pdf() per leaflet."""
+    the tool's workers keep them): render() + write_pdf() per leaflet. Returns
+    the median time of each step (the first leaflet, which loads the fonts,
+    is left out of them)."""
     renderer = LeafletRenderer(project)
     parse, layout, write = [], [], []
-
-    def one(text: str) -> None:
+    for text in documents:
         t0 = time.perf_counter()
         html = HTML(string=text, base_url=renderer.base_url, url_fetcher=renderer.fetcher)
         t1 = time.perf_counter()
@@ -167,17 +172,10 @@ def weasyprint_best(project: Project, documents: list[str]) -> dict:
         parse.append(t1 - t0)
         layout.append(t2 - t1)
         write.append(t3 - t2)
-
-    one(documents[0])  # warm up: fonts loaded, caches filled
-    parse.clear(), layout.clear(), write.clear()
-    started = time.perf_counter()
-    for text in documents:
-        one(text)
     return {
-        "total_s": time.perf_counter() - started,
-        "median_parse_ms": statistics.median(parse) * 1000,
-        "median_layout_ms": statistics.median(layout) * 1000,
-        "median_write_ms": statistics.median(write) * 1000,
+        "median_parse_ms": statistics.median(parse[1:] or parse) * 1000,
+        "median_layout_ms": statistics.median(layout[1:] or layout) * 1000,
+        "median_write_ms": statistics.median(write[1:] or write) * 1000,
     }
 
 
@@ -185,24 +183,38 @@ def naive_loop(project: Project, documents: list[str]) -> dict:
     """What a script without patientpacks would do: a fresh HTML(...).write_pdf()
     per leaflet, with fresh fonts and stylesheets every time, in one process."""
     renderer = LeafletRenderer(project)  # only for the fonts' CSS text and the base URL
-    fonts_source = renderer.fonts_css
-    base_url = renderer.base_url
-    started = time.perf_counter()
     for text in documents:
         font_config = FontConfiguration()
         stylesheets = [
-            CSS(string=fonts_source, base_url=base_url, font_config=font_config),
+            CSS(string=renderer.fonts_css, base_url=renderer.base_url, font_config=font_config),
             CSS(filename=project.templates_dir / "leaflet.css", font_config=font_config),
         ]
-        HTML(string=text, base_url=base_url).write_pdf(
+        HTML(string=text, base_url=renderer.base_url).write_pdf(
             stylesheets=stylesheets, font_config=font_config, **PDF_OPTIONS
         )
-    return {"total_s": time.perf_counter() - started}
+    return {}
 
 
-def leaflet_html(project_root: Path) -> tuple[list[str], float]:
-    """The HTML of every leaflet of the workload, rendered by the tool's own
-    HTML stage (Jinja and catalogue lookups), and that stage's median time."""
+LOOPS = {"best": weasyprint_best, "naive": naive_loop}
+
+
+def timed_loop(name: str, project_root: Path, html_dir: Path) -> dict:
+    """Run one of LOOPS as a whole process (python start-up, imports and
+    all, as the cold build pays them), timed from outside."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--loop", name, "--project", str(project_root),
+               "--html", str(html_dir)]
+    started = time.perf_counter()
+    finished = subprocess.run(command, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if finished.returncode != 0:
+        raise SystemExit(f"the {name} loop failed:\n{finished.stderr}")
+    return {"wall_s": wall, **json.loads(finished.stdout)}
+
+
+def write_leaflet_html(project_root: Path, html_dir: Path) -> float:
+    """Write the HTML of every leaflet of the workload, rendered by the tool's
+    own HTML stage (Jinja and catalogue lookups); return that stage's median
+    time per leaflet, in ms."""
     from datetime import date
 
     from patientpacks.build_leaflet import LeafletBuilder
@@ -212,59 +224,98 @@ def leaflet_html(project_root: Path) -> tuple[list[str], float]:
     options = BuildOptions(out_dir=project_root / "unused")
     jobs, _ = plan_jobs(project, load_inputs(project, options), options)
     builder = LeafletBuilder(project, date.today())
-    documents, times = [], []
-    for job in jobs:
+    html_dir.mkdir()
+    times = []
+    for number, job in enumerate(jobs):
         catalogue = builder._catalogue(job.locale, job.catalogue_path)
         started = time.perf_counter()
         html, _ = builder._html(job, catalogue, draft=True)
         times.append(time.perf_counter() - started)
-        documents.append(html)
-    return documents, statistics.median(times) * 1000
+        (html_dir / f"{number:05d}.html").write_text(html, encoding="utf-8")
+    return statistics.median(times) * 1000
 
 
 # --- The run ------------------------------------------------------------------------
 
 
-def run(brands: int, scales: list[int]) -> dict:
-    results: dict = {"workers": WORKERS, "cpus": os.cpu_count()}
+MEASURES = ("cold", "best", "naive")
+
+
+def one_round(number: int, folder: Path, project_root: Path, html_dir: Path) -> dict:
+    """The three whole processes, in an order that rotates from round to
+    round, so that a machine slowing down over the run favours none of them."""
+    measured = {}
+    order = MEASURES[number % 3:] + MEASURES[:number % 3]
+    for name in order:
+        if name == "cold":
+            build = timed_build(project_root, folder / f"dist-{number}", folder / f"cache-{number}")
+            measured["cold"] = {"wall_s": build["wall_s"], "built": build["built"], **rss_summary(build)}
+        else:
+            measured[name] = timed_loop(name, project_root, html_dir)
+    leaflets = measured["cold"]["built"]
+    return {
+        "order": list(order),
+        **measured,
+        "ratios": {
+            "cold_vs_naive_throughput": measured["naive"]["wall_s"] / measured["cold"]["wall_s"],
+            "cold_vs_weasyprint_best_per_core": measured["cold"]["wall_s"] / (measured["best"]["wall_s"] / WORKERS),
+        },
+        "cold_leaflets_per_s": leaflets / measured["cold"]["wall_s"],
+    }
+
+
+def _median_and_range(values: list[float]) -> dict:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def run(brands: int, rounds: int, scales: list[int]) -> dict:
+    results: dict = {"workers": WORKERS, "cpus": os.cpu_count(), "rounds": []}
     with tempfile.TemporaryDirectory(prefix="patientpacks-bench-") as folder:
         folder = Path(folder)
         project_root = make_workload(folder / "project", brands)
-        project = Project(project_root)
-        out = folder / "dist"
+        html_dir = folder / "html"
+        results["html_median_ms"] = write_leaflet_html(project_root, html_dir)
 
-        cold = timed_build(project_root, out)
-        leaflets = cold["built"]
+        for number in range(rounds):
+            results["rounds"].append(one_round(number, folder, project_root, html_dir))
+        every = results["rounds"]
+        leaflets = every[0]["cold"]["built"]
         results["leaflets"] = leaflets
-        results["cold"] = {"wall_s": cold["wall_s"], "leaflets_per_s": leaflets / cold["wall_s"], **rss_summary(cold)}
+        results["median"] = {
+            "cold_wall_s": statistics.median(r["cold"]["wall_s"] for r in every),
+            "cold_leaflets_per_s": statistics.median(r["cold_leaflets_per_s"] for r in every),
+            "best_wall_s": statistics.median(r["best"]["wall_s"] for r in every),
+            "naive_wall_s": statistics.median(r["naive"]["wall_s"] for r in every),
+            **{key: statistics.median(r["best"][key] for r in every) for key in (
+                "median_parse_ms", "median_layout_ms", "median_write_ms")},
+            "peak_mb": max(r["cold"]["peak_mb"] or 0 for r in every),
+            "early_mb": statistics.median(r["cold"]["early_mb"] or 0 for r in every),
+            "late_mb": statistics.median(r["cold"]["late_mb"] or 0 for r in every),
+        }
+        results["ratios"] = {
+            key: _median_and_range([r["ratios"][key] for r in every])
+            for key in ("cold_vs_naive_throughput", "cold_vs_weasyprint_best_per_core")
+        }
 
-        noop = timed_build(project_root, out)
-        results["noop"] = {"wall_s": noop["wall_s"], "built": noop["built"], "ratio_to_cold": noop["wall_s"] / cold["wall_s"]}
-
+        # Rebuilds of the last round's output, with its (now warm) font cache.
+        out, cache = folder / f"dist-{rounds - 1}", folder / f"cache-{rounds - 1}"
+        cold_wall = every[-1]["cold"]["wall_s"]
+        noop = timed_build(project_root, out, cache)
+        results["noop"] = {"wall_s": noop["wall_s"], "built": noop["built"], "ratio_to_cold": noop["wall_s"] / cold_wall}
         catalogue = project_root / "locales" / "es" / "LC_MESSAGES" / "messages.po"
         catalogue.write_text(
             catalogue.read_text(encoding="utf-8").replace('msgstr "Qué hacer"', 'msgstr "Qué hacer (editado)"'),
             encoding="utf-8",
         )
-        edited = timed_build(project_root, out)
+        edited = timed_build(project_root, out, cache)
         results["one_catalogue_edited"] = {
             "wall_s": edited["wall_s"], "built": edited["built"], "expected": leaflets // 12,
-        }
-
-        documents, results["html_median_ms"] = leaflet_html(project_root)
-        best = weasyprint_best(project, documents)
-        naive = naive_loop(project, documents)
-        results["weasyprint_best"] = best
-        results["naive_loop"] = {**naive, "leaflets_per_s": leaflets / naive["total_s"]}
-        results["ratios"] = {
-            "cold_vs_naive_throughput": (leaflets / cold["wall_s"]) / (leaflets / naive["total_s"]),
-            "cold_vs_weasyprint_best_per_core": cold["wall_s"] / (best["total_s"] / WORKERS),
         }
 
         results["scaling"] = []
         for scale in scales:
             scale_root = make_workload(folder / f"scale-{scale}", scale)
-            build = timed_build(scale_root, folder / f"scale-{scale}-dist")
+            build = timed_build(scale_root, folder / f"scale-{scale}-dist", folder / f"scale-{scale}-cache")
             results["scaling"].append({
                 "brands": scale, "leaflets": build["built"], "wall_s": build["wall_s"],
                 "ms_per_leaflet": build["wall_s"] / build["built"] * 1000, **rss_summary(build),
@@ -274,29 +325,45 @@ def run(brands: int, scales: list[int]) -> dict:
 
 
 def report(results: dict) -> str:
-    cold, ratios, best = results["cold"], results["ratios"], results["weasyprint_best"]
+    median, ratios = results["median"], results["ratios"]
+    rounds = len(results["rounds"])
+
+    def ratio(key: str) -> str:
+        figure = ratios[key]
+        return f"{figure['median']:.2f} ({figure['min']:.2f}-{figure['max']:.2f})"
+
     lines = [
         f"Workload: {results['leaflets']} leaflets (2 packs x 12 locales x brands), {results['workers']} workers, "
-        f"{results['cpus']} CPUs",
+        f"{results['cpus']} CPUs; {rounds} round(s) of cold build, WeasyPrint best and naive loop, each a whole "
+        "process timed from outside",
         "",
-        f"{'measure':<52} {'value':>12}  target",
-        f"{'cold build, leaflets/s':<52} {cold['leaflets_per_s']:>12.2f}",
-        f"{'cold build vs naive loop (throughput ratio)':<52} {ratios['cold_vs_naive_throughput']:>12.2f}  >= 2.5",
-        f"{'cold build / (WeasyPrint best / 2 cores)':<52} {ratios['cold_vs_weasyprint_best_per_core']:>12.2f}  <= 1.2",
-        f"{'median per leaflet: HTML (Jinja), ms':<52} {results['html_median_ms']:>12.2f}",
-        f"{'median per leaflet: HTML parsing, ms':<52} {best['median_parse_ms']:>12.1f}",
-        f"{'median per leaflet: layout (render), ms':<52} {best['median_layout_ms']:>12.1f}",
-        f"{'median per leaflet: write (write_pdf), ms':<52} {best['median_write_ms']:>12.1f}",
-        f"{'WeasyPrint best, total s (one process)':<52} {best['total_s']:>12.1f}",
-        f"{'naive loop, total s (one process)':<52} {results['naive_loop']['total_s']:>12.1f}",
-        f"{'cold build, wall s (2 workers)':<52} {cold['wall_s']:>12.1f}",
-        f"{'peak RSS of a worker, MB':<52} {cold['peak_mb']:>12}  < 150",
-        f"{'worker RSS early -> late in the run, MB':<52} {cold['early_mb']!s:>5} -> {cold['late_mb']!s:<5} flat",
-        f"{'no-op rebuild, s (share of cold build)':<52} {results['noop']['wall_s']:>7.2f} ({results['noop']['ratio_to_cold']:.1%})  < 2%",
-        f"{'one catalogue edited: leaflets rebuilt (expected)':<52} {results['one_catalogue_edited']['built']:>7} ({results['one_catalogue_edited']['expected']})",
+        f"{'measure (median over the rounds)':<52} {'value':>18}  target",
+        f"{'cold build vs naive loop (throughput ratio)':<52} {ratio('cold_vs_naive_throughput'):>18}  >= 2.5",
+        f"{'cold build / (WeasyPrint best / 2 cores)':<52} {ratio('cold_vs_weasyprint_best_per_core'):>18}  <= 1.2",
+        f"{'cold build, leaflets/s':<52} {median['cold_leaflets_per_s']:>18.2f}",
+        f"{'cold build, wall s (2 workers)':<52} {median['cold_wall_s']:>18.1f}",
+        f"{'WeasyPrint best, wall s (one process)':<52} {median['best_wall_s']:>18.1f}",
+        f"{'naive loop, wall s (one process)':<52} {median['naive_wall_s']:>18.1f}",
+        f"{'median per leaflet: HTML (Jinja), ms':<52} {results['html_median_ms']:>18.2f}",
+        f"{'median per leaflet: HTML parsing, ms':<52} {median['median_parse_ms']:>18.1f}",
+        f"{'median per leaflet: layout (render), ms':<52} {median['median_layout_ms']:>18.1f}",
+        f"{'median per leaflet: write (write_pdf), ms':<52} {median['median_write_ms']:>18.1f}",
+        f"{'peak RSS of a worker (any round), MB':<52} {median['peak_mb']:>18}  < 150",
+        f"{'worker RSS early -> late in the run, MB':<52} {median['early_mb']:>11.1f} -> {median['late_mb']:<5.1f} flat",
+        f"{'no-op rebuild, s (share of a cold build)':<52} {results['noop']['wall_s']:>11.2f} ({results['noop']['ratio_to_cold']:.1%})  < 2%",
+        f"{'one catalogue edited: leaflets rebuilt (expected)':<52} {results['one_catalogue_edited']['built']:>11} ({results['one_catalogue_edited']['expected']})",
         "",
-        "Scaling (cold builds, same mix):",
+        "Rounds (wall s; order run):",
     ]
+    for number, one in enumerate(results["rounds"], 1):
+        lines.append(
+            f"  {number}: cold {one['cold']['wall_s']:.1f}, best {one['best']['wall_s']:.1f}, naive "
+            f"{one['naive']['wall_s']:.1f} ({', '.join(one['order'])}): vs naive "
+            f"{one['ratios']['cold_vs_naive_throughput']:.2f}, / (best / 2) "
+            f"{one['ratios']['cold_vs_weasyprint_best_per_core']:.2f}"
+        )
+    if results["scaling"]:
+        lines += ["", "Scaling (cold builds, same mix):"]
     for scale in results["scaling"]:
         lines.append(
             f"  {scale['leaflets']:>5} leaflets: {scale['wall_s']:>7.1f} s, {scale['ms_per_leaflet']:>6.1f} ms/leaflet, "
@@ -305,13 +372,27 @@ def report(results: dict) -> str:
     return "\n".join(lines)
 
 
+def run_loop(name: str, project_root: Path, html_dir: Path) -> int:
+    """The inside of timed_loop: one loop over the HTML files, its figures as JSON."""
+    documents = [path.read_text(encoding="utf-8") for path in sorted(html_dir.glob("*.html"))]
+    print(json.dumps(LOOPS[name](Project(project_root), documents)))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--brands", type=int, default=10, help="brands in the main workload (24 leaflets each; default 10 = 240)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of cold build, best and naive loop (default 3)")
     parser.add_argument("--scales", default="3,10,40", help="brand counts for the scaling runs (default 3,10,40 = 72, 240, 960 leaflets)")
     parser.add_argument("--json", type=Path, default=None, help="also write the results as JSON to this file")
+    # The loops' own processes (see timed_loop).
+    parser.add_argument("--loop", choices=sorted(LOOPS), help=argparse.SUPPRESS)
+    parser.add_argument("--project", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--html", type=Path, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
-    results = run(arguments.brands, [int(scale) for scale in arguments.scales.split(",") if scale])
+    if arguments.loop:
+        return run_loop(arguments.loop, arguments.project, arguments.html)
+    results = run(arguments.brands, max(1, arguments.rounds), [int(scale) for scale in arguments.scales.split(",") if scale])
     print(report(results))
     if arguments.json:
         arguments.json.write_text(json.dumps(results, indent=2, default=str) + "\n")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from patientpacks.errors import OutputError
-from patientpacks.output import atomic_write_bytes, output_lock
+from patientpacks.output import ManifestWriter, atomic_write_bytes, output_lock
 
 from .conftest import run_cli
 
@@ -84,3 +84,28 @@ def test_a_second_build_into_the_same_folder_is_refused(tmp_path: Path) -> None:
         with pytest.raises(OutputError, match="another build is writing to this folder"):
             with output_lock(tmp_path):
                 pass
+
+
+def test_manifest_is_rewritten_at_most_once_a_second_and_at_the_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    writes = []
+    monkeypatch.setattr("patientpacks.output.atomic_write_bytes", lambda path, data: writes.append(data))
+    manifest_writer = ManifestWriter(tmp_path, [], rebuilding=[])
+    for number in range(500):
+        manifest_writer.record({"path": f"brand/en/pack-{number}.pdf", "sha256": "0" * 64})
+    assert 1 <= len(writes) <= 3  # the first, written before any PDF, and any second that passed
+    manifest_writer.finish()
+    assert len(json.loads(writes[-1])["leaflets"]) == 500
+
+
+def test_a_failed_rebuild_keeps_the_last_good_pdf_and_its_manifest_entry(project: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "out"
+    selection = ("--out", str(out), "--brand", "maple-street-us", "--locale", "en")
+    assert run_cli(project, *selection) == 0
+    before = manifest(out)
+    good = (out / "maple-street-us/en/aftercare-card.pdf").read_bytes()
+    section = project / "packs/aftercare-card/sections/what-to-do.html"
+    section.write_text(section.read_text() + '\n<img src="file:///etc/hostname" alt="">\n')
+    assert run_cli(project, *selection) == 1
+    assert "refused to fetch 'file:///etc/hostname'" in capsys.readouterr().err
+    assert (out / "maple-street-us/en/aftercare-card.pdf").read_bytes() == good
+    assert manifest(out) == before

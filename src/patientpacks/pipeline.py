@@ -287,15 +287,13 @@ def build(
     with output_lock(options.out_dir):
         remove_stale_temporaries(options.out_dir)
         previous = read_manifest(options.out_dir)
-        manifest = ManifestWriter(options.out_dir, previous)
         jobs, report.unchanged = split_unchanged(jobs, previous, options)
+        manifest = ManifestWriter(options.out_dir, previous, rebuilding=[job.relative_pdf_path for job in jobs])
         on_start(len(jobs))
         for result in run_jobs(project, jobs, options):
             if isinstance(result, Leaflet):
                 try:
                     entry = write_leaflet(options.out_dir, result, write_html=options.write_html, project_root=project.root)
-                    # Right after each PDF, so that a build killed at any
-                    # moment leaves a manifest that matches the files.
                     manifest.record(entry)
                     report.built.append(entry)
                 except PatientPacksError as error:
@@ -303,7 +301,7 @@ def build(
             if isinstance(result, Failure):
                 report.failures.append(result)
             on_result(result)
-        report.manifest_path = manifest.write()
+        report.manifest_path = manifest.finish()
     return report
 
 
