@@ -10,6 +10,7 @@ keep their fonts and stylesheets warm.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import resource
 import signal
@@ -84,6 +85,12 @@ def _start_worker(project: Project, today: date, limits: Limits) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (size, size))
     signal.signal(signal.SIGALRM, _on_alarm)
     _builder = LeafletBuilder(project, today)
+    # Everything alive now (modules, fonts, stylesheets) lives as long as the
+    # worker: moved out of the garbage collector's sight, the full collections
+    # that a leaflet's many short-lived objects trigger no longer walk it.
+    # Measured: full collections 13 -> 6 ms per leaflet (about 3% of its
+    # time), the same memory.
+    gc.freeze()
 
 
 def build_or_fail(builder: LeafletBuilder, job: Job, limits: Limits) -> Leaflet | Failure:
