@@ -196,9 +196,10 @@ def _write_subset(face: FontFace, characters: str, path: Path) -> None:
         kept_whole.clear()
         kept_whole.invert()
     request.flags = hb.SubsetFlags.NOTDEF_OUTLINE | hb.SubsetFlags.NO_HINTING  # WeasyPrint does not hint
-    subset = hb.subset(hb.Face(hb.Blob.from_file_path(str(face.path)), face.index), request)
-    if subset is None:
-        raise ConfigError(f"HarfBuzz could not subset face {face.index} of {face.path}", path=face.path)
+    try:
+        subset = hb.subset(hb.Face(hb.Blob.from_file_path(str(face.path)), face.index), request)
+    except RuntimeError as error:
+        raise ConfigError(f"HarfBuzz could not subset face {face.index} of this font: {error}", path=face.path) from None
     path.parent.mkdir(parents=True, exist_ok=True)
     # Written beside its final name and renamed: two workers may race here.
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
