@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 import uharfbuzz as hb
 
+from patientpacks.errors import ConfigError
 from patientpacks.fonts import load_font_setup, project_text, subset_system_faces
 from patientpacks.model import Project
 
@@ -45,3 +48,14 @@ def test_cjk_subset_is_made_once_and_reused_from_the_cache(tmp_path: Path) -> No
     again = subset_system_faces(setup, text, tmp_path)
     assert {face.path: face.path.stat().st_mtime_ns for face in again} == written
     assert subset_system_faces(setup, text + "鹦", tmp_path)[0].path not in written
+
+
+def test_a_system_font_harfbuzz_cannot_read_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    setup = load_font_setup(Project(REPO).fonts_dir)
+    broken = tmp_path / "NotoSansCJK-Regular.ttc"
+    broken.write_bytes(b"not a font at all")
+    faces = tuple(
+        replace(face, path=broken) if face.family in setup.system_families else face for face in setup.faces
+    )
+    with pytest.raises(ConfigError, match="NotoSansCJK-Regular.ttc: HarfBuzz could not subset face 2"):
+        subset_system_faces(replace(setup, faces=faces), "治疗", tmp_path / "cache")

@@ -151,11 +151,16 @@ def _run_batch(
     ) as pool:
         futures = {pool.submit(_build_in_worker, job): job for job in jobs}
         for future in as_completed(futures):
+            # Let go of each finished future (and the PDF it holds) at once:
+            # kept to the end of the batch, a batch's PDFs piled up in this
+            # process, and every worker forked after them counted them in its
+            # memory (146 MB instead of 107 at 960 leaflets, measured).
+            job = futures.pop(future)
             try:
                 yield future.result()
             except BrokenProcessPool:
                 yield Failure(
-                    futures[future].label,
+                    job.label,
                     "its worker process died (it crashed, was killed, or hit the memory limit of "
                     f"{options.limits.memory_mb} MB while starting); the build could not finish it",
                 )
