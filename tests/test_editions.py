@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import hashlib
 import json
 import subprocess
 from pathlib import Path
@@ -173,6 +174,11 @@ def test_manifest_lists_every_edition_with_its_code_and_inputs(editions_dist: Pa
     assert entry["inputs"]["pack_version"] == "1.0.0"
     assert entry["inputs"]["catalogue"]["file"] == "locales/es/LC_MESSAGES/messages.po"
     assert entry["inputs"]["brand"]["file"] == "brands/harbour-lane-uk.toml"
+    assert entry["inputs"]["pack"]["file"] == "packs/aftercare-card/pack.toml"
+    for role in ("pack", "brand", "catalogue"):
+        described = entry["inputs"][role]
+        assert described["sha256"] == hashlib.sha256((REPO / described["file"]).read_bytes()).hexdigest(), role
+    assert entry["inputs"]["second_catalogue"] is None
 
 
 def test_edition_code_printed_in_the_small_print_is_the_manifests(editions_dist: Path) -> None:

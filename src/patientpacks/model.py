@@ -216,6 +216,10 @@ class Job:
     edition: Edition = STANDARD_EDITION
     #: The second language's catalogue, for a bilingual edition (None: source locale).
     second_catalogue_path: Path | None = None
+    #: The pack, brand and catalogue files, as (role, file relative to the
+    #: project, SHA-256) as the planner hashed them for ``inputs_sha256``:
+    #: the manifest records them without reading the files again.
+    source_files: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def label(self) -> str:

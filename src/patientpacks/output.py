@@ -100,7 +100,7 @@ def read_manifest_file(path: Path) -> list[dict[str, Any]]:
         ) from None
 
 
-def manifest_entry(leaflet: Leaflet, pdf_sha256: str, project_root: Path) -> dict[str, Any]:
+def manifest_entry(leaflet: Leaflet, pdf_sha256: str) -> dict[str, Any]:
     job = leaflet.job
     return {
         "pack": job.pack.id,
@@ -116,25 +116,18 @@ def manifest_entry(leaflet: Leaflet, pdf_sha256: str, project_root: Path) -> dic
         # The code printed in the leaflet's small print, and what it was built
         # from: a clinic holding a printed copy can tell its exact inputs.
         "edition_code": job.edition_code,
-        "inputs": _inputs_of(job, project_root),
+        "inputs": _inputs_of(job),
         "inputs_sha256": job.inputs_sha256,
     }
 
 
-def _inputs_of(job: Job, project_root: Path) -> dict[str, Any]:
-    def described(path: Path | None) -> dict[str, str] | None:
-        if path is None:
-            return None
-        return {"file": str(path.relative_to(project_root)), "sha256": sha256_file(path)}
-
+def _inputs_of(job: Job) -> dict[str, Any]:
+    files = {role: {"file": file, "sha256": digest} for role, file, digest in job.source_files}
     return {
         "tool_version": __version__,
         "pack_version": job.pack.version,
         "pack_published": job.pack.published.isoformat(),
-        "pack": described(job.pack.source_file),
-        "brand": described(job.brand.source_file),
-        "catalogue": described(job.catalogue_path),
-        "second_catalogue": described(job.second_catalogue_path),
+        **{role: files.get(role) for role in ("pack", "brand", "catalogue", "second_catalogue")},
     }
 
 
@@ -219,10 +212,10 @@ def _entry_text(entry: dict[str, Any]) -> str:
     return textwrap.indent(json.dumps(entry, indent=2, ensure_ascii=False), "    ")
 
 
-def write_leaflet(out_dir: Path, leaflet: Leaflet, *, write_html: bool, project_root: Path) -> dict[str, Any]:
+def write_leaflet(out_dir: Path, leaflet: Leaflet, *, write_html: bool) -> dict[str, Any]:
     """Write the PDF (and optionally its HTML); return its manifest entry."""
     pdf_path = out_dir / leaflet.job.relative_pdf_path
     atomic_write_bytes(pdf_path, leaflet.pdf)
     if write_html:
         atomic_write_bytes(pdf_path.with_suffix(".html"), leaflet.html.encode("utf-8"))
-    return manifest_entry(leaflet, sha256_bytes(leaflet.pdf), project_root)
+    return manifest_entry(leaflet, sha256_bytes(leaflet.pdf))

@@ -229,6 +229,14 @@ def plan_jobs(project: Project, inputs: LoadedInputs, options: BuildOptions) -> 
                 ),
                 edition=edition,
                 second_catalogue_path=second_catalogue,
+                source_files=tuple(
+                    (role, *hasher.file(path))
+                    for role, path in (
+                        ("pack", pack.source_file), ("brand", brand.source_file),
+                        ("catalogue", catalogue), ("second_catalogue", second_catalogue),
+                    )
+                    if path is not None
+                ),
             )
         )
     return jobs, failures
@@ -293,7 +301,7 @@ def build(
         for result in run_jobs(project, jobs, options):
             if isinstance(result, Leaflet):
                 try:
-                    entry = write_leaflet(options.out_dir, result, write_html=options.write_html, project_root=project.root)
+                    entry = write_leaflet(options.out_dir, result, write_html=options.write_html)
                     manifest.record(entry)
                     report.built.append(entry)
                 except PatientPacksError as error:
