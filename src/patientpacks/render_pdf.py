@@ -19,7 +19,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .errors import RenderError
-from .fonts import load_font_setup, project_text, subset_family, subset_system_faces
+from .fonts import FontFace, load_font_setup, project_text, subset_family, subset_system_faces
 from .model import Job, Project
 from .pdf_structure import fixed_document_id, tag_passage_languages
 
@@ -52,6 +52,12 @@ class ProjectAssetFetcher(URLFetcher):
         return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type})
 
 
+def font_face_rules(project: Project, faces: tuple[FontFace, ...]) -> str:
+    """The @font-face rules (templates/fonts.css) for ``faces``."""
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(project.templates_dir))
+    return environment.get_template("fonts.css").render(faces=faces)
+
+
 class LeafletRenderer:
     """Turns leaflet HTML into PDF bytes, keeping fonts and styles warm.
 
@@ -69,9 +75,7 @@ class LeafletRenderer:
             setup, project_text(project.text_input_files()), project.font_cache_dir
         )
         self.family_names = {family: subset_family(family) for family in setup.system_families}
-        self.fonts_css = jinja2.Environment(loader=jinja2.FileSystemLoader(project.templates_dir)).get_template(
-            "fonts.css"
-        ).render(faces=font_faces)
+        self.fonts_css = font_face_rules(project, font_faces)
         self.stylesheets = [
             CSS(string=self.fonts_css, base_url=self.base_url, font_config=self.font_config, url_fetcher=self.fetcher),
             CSS(

@@ -35,7 +35,6 @@ from .model import Leaflet, Project
 from .pipeline import BuildOptions, build, default_jobs
 from .readability import FORMULAS
 
-TRANSLATOR_COMMANDS = ("extract", "update", "init", "stats", "check", "pseudo")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
