@@ -43,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -163,11 +164,12 @@ def rss_summary(build: dict) -> dict:
 def weasyprint_best(project: Project, documents: list[str]) -> dict:
     """One warm process, one FontConfiguration and pre-parsed stylesheets (as
     the tool's workers keep them): render() + write_pdf() per leaflet. Returns
-    the median time of each step (the first leaflet, which loads the fonts,
-    is left out of them)."""
+    the median time of each step, and of a whole leaflet for each script (the
+    first leaflet, which loads the fonts, is left out of them)."""
     renderer = LeafletRenderer(project)
     parse, layout, write = [], [], []
-    for text in documents:
+    by_script: dict[str, list[float]] = {}
+    for number, text in enumerate(documents):
         t0 = time.perf_counter()
         html = HTML(string=text, base_url=renderer.base_url, url_fetcher=renderer.fetcher)
         t1 = time.perf_counter()
@@ -178,11 +180,21 @@ def weasyprint_best(project: Project, documents: list[str]) -> dict:
         parse.append(t1 - t0)
         layout.append(t2 - t1)
         write.append(t3 - t2)
+        if number:
+            by_script.setdefault(_script(text), []).append(t3 - t0)
     return {
         "median_parse_ms": statistics.median(parse[1:] or parse) * 1000,
         "median_layout_ms": statistics.median(layout[1:] or layout) * 1000,
         "median_write_ms": statistics.median(write[1:] or write) * 1000,
+        "median_leaflet_ms_by_script": {script: statistics.median(times) * 1000 for script, times in sorted(by_script.items())},
     }
+
+
+def _script(html: str) -> str:
+    """The script of a leaflet's title (LATIN, CYRILLIC, ARABIC, DEVANAGARI,
+    CJK), from the Unicode name of its first letter."""
+    title = re.search(r"<title>(.*?)</title>", html, re.S)[1]
+    return unicodedata.name(next(char for char in title if char.isalpha())).split()[0]
 
 
 def naive_loop(project: Project, documents: list[str]) -> dict:
@@ -333,6 +345,15 @@ def run(brands: int, rounds: int, scales: list[int]) -> dict:
             "early_mb": statistics.median(r["cold"]["early_mb"] or 0 for r in every),
             "late_mb": statistics.median(r["cold"]["late_mb"] or 0 for r in every),
         }
+        # A leaflet's share of the cold build's wall time, by script: its time
+        # in the best loop, scaled by how the whole cold build compares with
+        # the whole best loop (an estimate: the build does not time leaflets).
+        cold_per_best = statistics.median(r["cold"]["wall_s"] / r["best"]["wall_s"] for r in every)
+        results["by_script"] = {
+            script: {"best_ms": best_ms, "cold_ms_estimate": best_ms * cold_per_best}
+            for script in every[0]["best"]["median_leaflet_ms_by_script"]
+            for best_ms in [statistics.median(r["best"]["median_leaflet_ms_by_script"][script] for r in every)]
+        }
         results["ratios"] = {
             key: _median_and_range([r["ratios"][key] for r in every])
             for key in RATIOS
@@ -398,6 +419,10 @@ def report(results: dict) -> str:
         f"{'worker RSS early -> late in the run, MB':<52} {median['early_mb']:>11.1f} -> {median['late_mb']:<5.1f} flat",
         f"{'no-op rebuild, s (share of a cold build)':<52} {results['noop']['wall_s']:>11.2f} ({results['noop']['ratio_to_cold']:.1%})  < 2%",
         f"{'one catalogue edited: leaflets rebuilt (expected)':<52} {results['one_catalogue_edited']['built']:>11} ({results['one_catalogue_edited']['expected']})",
+        "",
+        "Per leaflet by script, ms: WeasyPrint best loop -> share of the cold build's wall time (estimate)",
+        *(f"  {script:<12} {figures['best_ms']:>6.0f} -> {figures['cold_ms_estimate']:.0f}"
+          for script, figures in results["by_script"].items()),
         "",
         "Rounds (wall s; order run):",
     ]

@@ -90,6 +90,7 @@ def test_the_benchmark_runs_and_reports_every_figure(tmp_path: Path) -> None:
     assert figures["one_catalogue_edited"]["built"] == figures["one_catalogue_edited"]["expected"] == 2
     for key in ("cold_vs_naive_throughput", "cold_vs_weasyprint_best_per_core", "best_pair_vs_naive_throughput", "cold_vs_best_pair"):
         assert figures["ratios"][key]["median"] > 0
+    assert "LATIN" in figures["by_script"]
     assert "cold build vs naive loop" in run.stdout
 
 
