@@ -40,8 +40,9 @@ from .readability import TARGET_GRADE, SectionReadability, pack_readability
 from .render_html import make_environment
 
 #: gettext Plural-Forms headers, each verified against CLDR's plural rules by
-#: tests/test_i18n.py. Babel's generated headers are wrong for some of these
-#: (Arabic 100-102, Persian, Hindi 0), so ``init`` writes these instead.
+#: tests/test_i18n.py. Babel before 2.19 generated wrong headers for some of
+#: these (Arabic 100-102, Persian, Hindi 0), and the project accepts Babel
+#: 2.16 and later, so ``init`` writes these instead.
 PLURAL_FORMS = {
     "ar": "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);",
     "de": "nplurals=2; plural=(n != 1);",
