@@ -1,6 +1,6 @@
 # The two commands of the README's Quick start. Both set up first (quickly,
 # when nothing is missing).
-.PHONY: leaflets test setup
+.PHONY: leaflets test setup bench
 
 setup:
 	bash scripts/setup.sh
@@ -10,3 +10,8 @@ leaflets: setup
 
 test: setup
 	.venv/bin/python -m pytest
+
+# The speed benchmark (README, Speed), with the warm-Chromium comparison.
+bench:
+	bash scripts/setup.sh --bench
+	.venv/bin/python bench/benchmark.py --rounds 5 --json bench-results.json

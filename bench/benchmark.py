@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Build-speed benchmark: patientpacks against WeasyPrint's own best, in one run.
+"""Build-speed benchmark: patientpacks against WeasyPrint's own best and a warm
+Chromium, in one run.
 
 Generates a workload (the repository's 2 packs x 12 locales x N generated
 brands) in a temporary folder, renders every leaflet's HTML once (the tool's
-own HTML stage), then measures in rounds. Each round runs four whole
+own HTML stage), then measures in rounds. Each round runs these whole
 processes, timed from outside, in a rotating order:
 
 - a cold build with --jobs 2: an empty output folder and an empty font cache;
@@ -16,7 +17,10 @@ processes, timed from outside, in a rotating order:
 - two WeasyPrint best loops side by side, each a whole process with half
   of the leaflets: no tool at all, so the most two processes can get from
   this machine's cores. Its ratio to the naive loop is the ceiling of the
-  cold build's.
+  cold build's;
+- a warm Chromium printing the same HTML, one page after another (when
+  Debian's chromium and Playwright are installed: `bash scripts/setup.sh
+  --bench`; --no-chromium leaves it out).
 
 The machines here are noisy (one process varies by 20-25% from one minute to
 the next), so each ratio is computed within a round, and the report gives the
@@ -26,7 +30,7 @@ early/late RSS of every worker, a no-op rebuild, a rebuild after editing one
 catalogue (and how many leaflets it rebuilt), and cold builds at three sizes,
 to show the cost grows linearly.
 
-Usage: .venv/bin/python bench/benchmark.py [--brands 10] [--rounds 3] [--scales 3,10,40] [--json FILE]
+Usage: .venv/bin/python bench/benchmark.py [--brands 10] [--rounds 3] [--scales 3,10,40] [--json FILE] [--no-chromium]
 Not a test: nothing here asserts a time. The targets are printed beside the
 figures.
 """
@@ -34,6 +38,7 @@ figures.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import re
@@ -218,7 +223,68 @@ def naive_loop(project: Project, documents: list[str]) -> dict:
     return {}
 
 
-LOOPS = {"best": weasyprint_best, "naive": naive_loop}
+#: Debian's Chromium, driven by Playwright, for the comparison with a warm
+#: browser (optional: `bash scripts/setup.sh --bench` installs both).
+CHROMIUM = shutil.which("chromium")
+
+
+def chromium_available() -> str | None:
+    """None when Chromium can be measured, else why not."""
+    if CHROMIUM is None:
+        return "no chromium on PATH (bash scripts/setup.sh --bench installs it)"
+    if importlib.util.find_spec("playwright") is None:
+        return "Playwright is not installed (bash scripts/setup.sh --bench installs it)"
+    return None
+
+
+def chromium_loop(project: Project, documents: list[str]) -> dict:
+    """A warm Chromium printing the same HTML: one browser and one page for
+    every leaflet, page.pdf() (DevTools' printToPDF, tagged, with the CSS page
+    size and backgrounds) per leaflet, as a service keeping a browser open
+    would. Its stylesheets are the same files, linked from the page, and like
+    the naive loop it names the system CJK font (a browser has no use for the
+    tool's subsets). Chromium does not lay out CSS running elements or page
+    counters, so its footer sits at the top of page 1, not on every page:
+    less work than WeasyPrint does."""
+    from playwright.sync_api import sync_playwright
+
+    setup = load_font_setup(project.fonts_dir)
+    templates = project.templates_dir.resolve()
+    styles = (f'<base href="{templates.as_uri()}/"><style>{font_face_rules(project, setup.file_faces)}</style>'
+              f'<link rel="stylesheet" href="leaflet.css"></head>')
+    with tempfile.TemporaryDirectory(prefix="patientpacks-chromium-") as folder:
+        pages = []
+        for number, text in enumerate(documents):
+            for family in setup.system_families:
+                text = text.replace(f'"{subset_family(family)}"', f'"{family}"')
+            path = Path(folder) / f"{number:05d}.html"
+            path.write_text(text.replace("</head>", styles, 1), encoding="utf-8")
+            pages.append((path.as_uri(), _script(text)))
+        by_script: dict[str, list[float]] = {}
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM)
+            page = browser.new_page()
+            for number, (url, script) in enumerate(pages):
+                started = time.perf_counter()
+                page.goto(url, wait_until="load")
+                page.evaluate("document.fonts.ready.then(() => true)")
+                page.pdf(prefer_css_page_size=True, print_background=True, tagged=True, outline=True)
+                if number:
+                    by_script.setdefault(script, []).append(time.perf_counter() - started)
+            rss_mb = sum(_rss_kb(pid) or 0 for pid in _descendants(os.getpid())) / 1024
+            browser.close()
+    return {
+        "median_leaflet_ms_by_script": {script: statistics.median(times) * 1000 for script, times in sorted(by_script.items())},
+        "browser_rss_mb": round(rss_mb, 1),
+    }
+
+
+def _descendants(pid: int) -> list[int]:
+    children = _children(pid)
+    return children + [grandchild for child in children for grandchild in _descendants(child)]
+
+
+LOOPS = {"best": weasyprint_best, "naive": naive_loop, "chromium": chromium_loop}
 
 
 def _loop_command(name: str, project_root: Path, html_dir: Path, part: int = 0, parts: int = 1) -> list[str]:
@@ -285,15 +351,16 @@ def write_leaflet_html(project_root: Path, html_dir: Path) -> float:
 
 
 #: The ratios computed within each round; the report gives their median and range.
-RATIOS = ("cold_vs_naive_throughput", "cold_vs_weasyprint_best_per_core", "best_pair_vs_naive_throughput", "cold_vs_best_pair")
+RATIOS = ("cold_vs_naive_throughput", "cold_vs_weasyprint_best_per_core", "best_pair_vs_naive_throughput",
+          "cold_vs_best_pair", "cold_vs_chromium_throughput")
 MEASURES = ("cold", "best", "naive", "best_pair")
 
 
-def one_round(number: int, folder: Path, project_root: Path, html_dir: Path) -> dict:
-    """The three whole processes, in an order that rotates from round to
-    round, so that a machine slowing down over the run favours none of them."""
+def one_round(number: int, folder: Path, project_root: Path, html_dir: Path, measures: tuple[str, ...]) -> dict:
+    """The whole processes, in an order that rotates from round to round, so
+    that a machine slowing down over the run favours none of them."""
     measured = {}
-    order = MEASURES[number % len(MEASURES):] + MEASURES[:number % len(MEASURES)]
+    order = measures[number % len(measures):] + measures[:number % len(measures)]
     for name in order:
         if name == "cold":
             build = timed_build(project_root, folder / f"dist-{number}", folder / f"cache-{number}")
@@ -303,15 +370,18 @@ def one_round(number: int, folder: Path, project_root: Path, html_dir: Path) -> 
         else:
             measured[name] = timed_loop(name, project_root, html_dir)
     leaflets = measured["cold"]["built"]
+    ratios = {
+        "cold_vs_naive_throughput": measured["naive"]["wall_s"] / measured["cold"]["wall_s"],
+        "best_pair_vs_naive_throughput": measured["naive"]["wall_s"] / measured["best_pair"]["wall_s"],
+        "cold_vs_best_pair": measured["cold"]["wall_s"] / measured["best_pair"]["wall_s"],
+        "cold_vs_weasyprint_best_per_core": measured["cold"]["wall_s"] / (measured["best"]["wall_s"] / WORKERS),
+    }
+    if "chromium" in measured:
+        ratios["cold_vs_chromium_throughput"] = measured["chromium"]["wall_s"] / measured["cold"]["wall_s"]
     return {
         "order": list(order),
         **measured,
-        "ratios": {
-            "cold_vs_naive_throughput": measured["naive"]["wall_s"] / measured["cold"]["wall_s"],
-            "best_pair_vs_naive_throughput": measured["naive"]["wall_s"] / measured["best_pair"]["wall_s"],
-            "cold_vs_best_pair": measured["cold"]["wall_s"] / measured["best_pair"]["wall_s"],
-            "cold_vs_weasyprint_best_per_core": measured["cold"]["wall_s"] / (measured["best"]["wall_s"] / WORKERS),
-        },
+        "ratios": ratios,
         "cold_leaflets_per_s": leaflets / measured["cold"]["wall_s"],
     }
 
@@ -320,8 +390,10 @@ def _median_and_range(values: list[float]) -> dict:
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
 
-def run(brands: int, rounds: int, scales: list[int]) -> dict:
-    results: dict = {"workers": WORKERS, "cpus": os.cpu_count(), "rounds": []}
+def run(brands: int, rounds: int, scales: list[int], with_chromium: bool) -> dict:
+    chromium_skipped = chromium_available() if with_chromium else "left out (--no-chromium)"
+    measures = MEASURES + (() if chromium_skipped else ("chromium",))
+    results: dict = {"workers": WORKERS, "cpus": os.cpu_count(), "rounds": [], "chromium_skipped": chromium_skipped}
     with tempfile.TemporaryDirectory(prefix="patientpacks-bench-") as folder:
         folder = Path(folder)
         project_root = make_workload(folder / "project", brands)
@@ -329,7 +401,7 @@ def run(brands: int, rounds: int, scales: list[int]) -> dict:
         results["html_median_ms"] = write_leaflet_html(project_root, html_dir)
 
         for number in range(rounds):
-            results["rounds"].append(one_round(number, folder, project_root, html_dir))
+            results["rounds"].append(one_round(number, folder, project_root, html_dir, measures))
         every = results["rounds"]
         leaflets = every[0]["cold"]["built"]
         results["leaflets"] = leaflets
@@ -339,6 +411,9 @@ def run(brands: int, rounds: int, scales: list[int]) -> dict:
             "best_wall_s": statistics.median(r["best"]["wall_s"] for r in every),
             "naive_wall_s": statistics.median(r["naive"]["wall_s"] for r in every),
             "best_pair_wall_s": statistics.median(r["best_pair"]["wall_s"] for r in every),
+            **({"chromium_wall_s": statistics.median(r["chromium"]["wall_s"] for r in every),
+                "chromium_rss_mb": max(r["chromium"]["browser_rss_mb"] for r in every)}
+               if "chromium" in measures else {}),
             **{key: statistics.median(r["best"][key] for r in every) for key in (
                 "median_parse_ms", "median_layout_ms", "median_write_ms")},
             "peak_mb": max(r["cold"]["peak_mb"] or 0 for r in every),
@@ -350,13 +425,17 @@ def run(brands: int, rounds: int, scales: list[int]) -> dict:
         # the whole best loop (an estimate: the build does not time leaflets).
         cold_per_best = statistics.median(r["cold"]["wall_s"] / r["best"]["wall_s"] for r in every)
         results["by_script"] = {
-            script: {"best_ms": best_ms, "cold_ms_estimate": best_ms * cold_per_best}
+            script: {
+                "best_ms": best_ms, "cold_ms_estimate": best_ms * cold_per_best,
+                **({"chromium_ms": statistics.median(r["chromium"]["median_leaflet_ms_by_script"][script] for r in every)}
+                   if "chromium" in measures else {}),
+            }
             for script in every[0]["best"]["median_leaflet_ms_by_script"]
             for best_ms in [statistics.median(r["best"]["median_leaflet_ms_by_script"][script] for r in every)]
         }
         results["ratios"] = {
             key: _median_and_range([r["ratios"][key] for r in every])
-            for key in RATIOS
+            for key in RATIOS if key in every[0]["ratios"]
         }
 
         # Rebuilds of the last round's output, with its (now warm) font cache.
@@ -397,7 +476,7 @@ def report(results: dict) -> str:
     lines = [
         (
             f"Workload: {results['leaflets']} leaflets (2 packs x 12 locales x brands), {results['workers']} workers, "
-            f"{results['cpus']} CPUs; {rounds} round(s) of cold build, WeasyPrint best and the naive loops, each a whole "
+            f"{results['cpus']} CPUs; {rounds} round(s) of {', '.join(results['rounds'][0]['order'])}, each a whole "
             "process timed from outside"
         ),
         "",
@@ -406,11 +485,17 @@ def report(results: dict) -> str:
         f"{'cold build / (WeasyPrint best / 2 cores)':<52} {ratio('cold_vs_weasyprint_best_per_core'):>18}  <= 1.2",
         f"{'two best loops side by side vs naive loop (ceiling)':<52} {ratio('best_pair_vs_naive_throughput'):>18}",
         f"{'cold build / two best loops side by side':<52} {ratio('cold_vs_best_pair'):>18}",
+        *([f"{'cold build vs warm Chromium (throughput ratio)':<52} {ratio('cold_vs_chromium_throughput'):>18}  > 1"]
+          if "cold_vs_chromium_throughput" in ratios else
+          [f"Chromium not measured: {results['chromium_skipped']}"]),
         f"{'cold build, leaflets/s':<52} {median['cold_leaflets_per_s']:>18.2f}",
         f"{'cold build, wall s (2 workers)':<52} {median['cold_wall_s']:>18.1f}",
         f"{'WeasyPrint best, wall s (one process)':<52} {median['best_wall_s']:>18.1f}",
         f"{'naive loop, wall s (one process)':<52} {median['naive_wall_s']:>18.1f}",
         f"{'two best loops side by side, wall s':<52} {median['best_pair_wall_s']:>18.1f}",
+        *([f"{'warm Chromium, wall s (one browser, one page)':<52} {median['chromium_wall_s']:>18.1f}",
+           f"{'RSS of all Chromium processes (largest sum), MB':<52} {median['chromium_rss_mb']:>18.1f}"]
+          if "chromium_wall_s" in median else []),
         f"{'median per leaflet: HTML (Jinja), ms':<52} {results['html_median_ms']:>18.2f}",
         f"{'median per leaflet: HTML parsing, ms':<52} {median['median_parse_ms']:>18.1f}",
         f"{'median per leaflet: layout (render), ms':<52} {median['median_layout_ms']:>18.1f}",
@@ -420,8 +505,10 @@ def report(results: dict) -> str:
         f"{'no-op rebuild, s (share of a cold build)':<52} {results['noop']['wall_s']:>11.2f} ({results['noop']['ratio_to_cold']:.1%})  < 2%",
         f"{'one catalogue edited: leaflets rebuilt (expected)':<52} {results['one_catalogue_edited']['built']:>11} ({results['one_catalogue_edited']['expected']})",
         "",
-        "Per leaflet by script, ms: WeasyPrint best loop -> share of the cold build's wall time (estimate)",
-        *(f"  {script:<12} {figures['best_ms']:>6.0f} -> {figures['cold_ms_estimate']:.0f}"
+        "Per leaflet by script, ms: WeasyPrint best loop -> share of the cold build's wall time (estimate)"
+        + ("; warm Chromium" if "chromium_wall_s" in median else ""),
+        *(f"  {script:<12} {figures['best_ms']:>6.0f} -> {figures['cold_ms_estimate']:>4.0f}"
+          + (f"; {figures['chromium_ms']:>4.0f}" if "chromium_ms" in figures else "")
           for script, figures in results["by_script"].items()),
         "",
         "Rounds (wall s; order run):",
@@ -429,7 +516,8 @@ def report(results: dict) -> str:
     for number, one in enumerate(results["rounds"], 1):
         lines.append(
             f"  {number}: cold {one['cold']['wall_s']:.1f}, best {one['best']['wall_s']:.1f}, naive "
-            f"{one['naive']['wall_s']:.1f}, best pair {one['best_pair']['wall_s']:.1f} "
+            f"{one['naive']['wall_s']:.1f}, best pair {one['best_pair']['wall_s']:.1f}"
+            + (f", chromium {one['chromium']['wall_s']:.1f}" if "chromium" in one else "") + " "
             f"({', '.join(one['order'])}): vs naive "
             f"{one['ratios']['cold_vs_naive_throughput']:.2f}, / (best / 2) "
             f"{one['ratios']['cold_vs_weasyprint_best_per_core']:.2f}"
@@ -457,9 +545,10 @@ def run_loop(name: str, project_root: Path, html_dir: Path, part: str) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--brands", type=int, default=10, help="brands in the main workload (24 leaflets each; default 10 = 240)")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of cold build, best and naive loops (default 3)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the cold build and the loops (default 3)")
     parser.add_argument("--scales", default="3,10,40", help="brand counts for the scaling runs (default 3,10,40 = 72, 240, 960 leaflets)")
     parser.add_argument("--json", type=Path, default=None, help="also write the results as JSON to this file")
+    parser.add_argument("--no-chromium", action="store_true", help="leave out the warm Chromium loop")
     # The loops' own processes (see timed_loop).
     parser.add_argument("--loop", choices=sorted(LOOPS), help=argparse.SUPPRESS)
     parser.add_argument("--project", type=Path, help=argparse.SUPPRESS)
@@ -468,7 +557,8 @@ def main() -> int:
     arguments = parser.parse_args()
     if arguments.loop:
         return run_loop(arguments.loop, arguments.project, arguments.html, arguments.part)
-    results = run(arguments.brands, max(1, arguments.rounds), [int(scale) for scale in arguments.scales.split(",") if scale])
+    results = run(arguments.brands, max(1, arguments.rounds), [int(scale) for scale in arguments.scales.split(",") if scale],
+                  not arguments.no_chromium)
     print(report(results))
     if arguments.json:
         arguments.json.write_text(json.dumps(results, indent=2, default=str) + "\n")

@@ -9,7 +9,12 @@ cd "$(dirname "$0")/.."
 # WeasyPrint's fontTools fallback; fonts-noto-cjk has the Chinese fonts (too big
 # to ship in the repository; the other fonts are in assets/fonts); poppler-utils
 # (pdftoppm) renders pages to PNG for looking at them.
+# With --bench, also what the benchmark's warm-Chromium comparison needs:
+# Debian's chromium and Playwright (which drives it; it downloads no browser).
+bench=false
+[ "${1:-}" = "--bench" ] && bench=true
 system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk poppler-utils)
+$bench && system_packages+=(chromium)
 missing=()
 for package in "${system_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -26,14 +31,17 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# The virtual environment, reinstalled only when pyproject.toml changes.
+# The virtual environment, reinstalled only when pyproject.toml changes or
+# --bench asks for more than it holds.
 python=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
 stamp=.venv/.setup-stamp
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+extras=test
+$bench && extras=test,bench
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [[ "$(cat "$stamp")" != *"$extras"* ]]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e ".[test]"
-  touch "$stamp"
+  .venv/bin/python -m pip install --quiet -e ".[$extras]"
+  echo "$extras" > "$stamp"
 fi

@@ -92,6 +92,12 @@ def test_the_benchmark_runs_and_reports_every_figure(tmp_path: Path) -> None:
         assert figures["ratios"][key]["median"] > 0
     assert "LATIN" in figures["by_script"]
     assert "cold build vs naive loop" in run.stdout
+    # The warm Chromium is measured where the set-up's --bench installed it.
+    if figures["chromium_skipped"] is None:
+        assert figures["ratios"]["cold_vs_chromium_throughput"]["median"] > 0
+        assert figures["by_script"]["LATIN"]["chromium_ms"] > 0
+    else:
+        assert f"Chromium not measured: {figures['chromium_skipped']}" in run.stdout
 
 
 def test_a_build_does_not_load_the_translator_commands() -> None:
