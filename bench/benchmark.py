@@ -57,7 +57,7 @@ sys.path.insert(0, str(REPO / "src"))
 from weasyprint import CSS, HTML  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
-from patientpacks.fonts import load_font_setup, subset_family  # noqa: E402
+from patientpacks.fonts import FontSetup, load_font_setup, subset_family  # noqa: E402
 from patientpacks.model import STANDARD_EDITION, Project  # noqa: E402
 from patientpacks.render_pdf import LeafletRenderer, font_face_rules  # noqa: E402
 
@@ -202,18 +202,22 @@ def _script(html: str) -> str:
     return unicodedata.name(next(char for char in title if char.isalpha())).split()[0]
 
 
+def with_system_fonts(documents: list[str], setup: FontSetup) -> list[str]:
+    """The documents naming the system fonts themselves (the whole 19 MB CJK
+    collection) where the tool names its per-locale subsets."""
+    for family in setup.system_families:
+        documents = [text.replace(f'"{subset_family(family)}"', f'"{family}"') for text in documents]
+    return documents
+
+
 def naive_loop(project: Project, documents: list[str]) -> dict:
     """What a script without patientpacks would do: a fresh HTML(...).write_pdf()
     per leaflet, with fresh fonts and stylesheets every time, in one process.
-    Nor has it the tool's font work: the HTML names the system fonts
-    themselves (the whole 19 MB CJK collection) instead of the tool's
-    per-locale subsets."""
+    Nor has it the tool's font work (see with_system_fonts)."""
     setup = load_font_setup(project.fonts_dir)
     base_url = project.templates_dir.resolve().as_uri() + "/"
     fonts_css = font_face_rules(project, setup.file_faces)
-    for family in setup.system_families:
-        documents = [text.replace(f'"{subset_family(family)}"', f'"{family}"') for text in documents]
-    for text in documents:
+    for text in with_system_fonts(documents, setup):
         font_config = FontConfiguration()
         stylesheets = [
             CSS(string=fonts_css, base_url=base_url, font_config=font_config),
@@ -243,9 +247,9 @@ def chromium_loop(project: Project, documents: list[str]) -> dict:
     size and backgrounds) per leaflet, as a service keeping a browser open
     would. Its stylesheets are the same files, linked from the page, and like
     the naive loop it names the system CJK font (a browser has no use for the
-    tool's subsets). Chromium does not lay out CSS running elements or page
-    counters, so its footer sits at the top of page 1, not on every page:
-    less work than WeasyPrint does."""
+    tool's subsets). Chromium does not lay out CSS running elements, so its
+    footer sits at the top of page 1 (its page numbers unresolved), not on
+    every page: less work than WeasyPrint does."""
     from playwright.sync_api import sync_playwright
 
     setup = load_font_setup(project.fonts_dir)
@@ -254,9 +258,7 @@ def chromium_loop(project: Project, documents: list[str]) -> dict:
               f'<link rel="stylesheet" href="leaflet.css"></head>')
     with tempfile.TemporaryDirectory(prefix="patientpacks-chromium-") as folder:
         pages = []
-        for number, text in enumerate(documents):
-            for family in setup.system_families:
-                text = text.replace(f'"{subset_family(family)}"', f'"{family}"')
+        for number, text in enumerate(with_system_fonts(documents, setup)):
             path = Path(folder) / f"{number:05d}.html"
             path.write_text(text.replace("</head>", styles, 1), encoding="utf-8")
             pages.append((path.as_uri(), _script(text)))
