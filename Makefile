@@ -9,6 +9,8 @@ leaflets: setup
 	.venv/bin/python build_pdfs.py
 
 test: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 	.venv/bin/python -m pytest
 
 # The speed benchmark (README, Speed), with the warm-Chromium comparison.

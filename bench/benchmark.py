@@ -122,14 +122,22 @@ def timed_build(project: Path, out: Path, font_cache: Path, *arguments: str) -> 
     its worker processes every 200 ms. ``font_cache`` is its XDG cache folder:
     an empty one makes the build pay for its font subsets, as a first build does."""
     command = [
-        sys.executable, "-c",
+        sys.executable,
+        "-c",
         "import sys; from pathlib import Path; from patientpacks.cli import main; "
         f"sys.exit(main(sys.argv[1:], project_root=Path({str(project)!r})))",
-        "--out", str(out), "--quiet", "--jobs", str(WORKERS), *arguments,
+        "--out",
+        str(out),
+        "--quiet",
+        "--jobs",
+        str(WORKERS),
+        *arguments,
     ]
     environment = {**os.environ, "PYTHONPATH": str(REPO / "src"), "XDG_CACHE_HOME": str(font_cache)}
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment
+    )
     samples: dict[int, list[int]] = {}
     while process.poll() is None:
         for child in _children(process.pid):
@@ -146,7 +154,9 @@ def timed_build(project: Path, out: Path, font_cache: Path, *arguments: str) -> 
         "wall_s": wall,
         "built": int(summary[1]),
         "unchanged": int(summary[2]),
-        "worker_rss_mb": {pid: [kb / 1024 for kb in values] for pid, values in samples.items() if len(values) > 2},
+        "worker_rss_mb": {
+            pid: [kb / 1024 for kb in values] for pid, values in samples.items() if len(values) > 2
+        },
     }
 
 
@@ -158,8 +168,8 @@ def rss_summary(build: dict) -> dict:
     if not series:
         return {"peak_mb": None, "early_mb": None, "late_mb": None}
     peak = max(max(values) for values in series)
-    early = max(statistics.mean(values[len(values) // 4: len(values) // 2] or values) for values in series)
-    late = max(statistics.mean(values[3 * len(values) // 4:] or values) for values in series)
+    early = max(statistics.mean(values[len(values) // 4 : len(values) // 2] or values) for values in series)
+    late = max(statistics.mean(values[3 * len(values) // 4 :] or values) for values in series)
     return {"peak_mb": round(peak, 1), "early_mb": round(early, 1), "late_mb": round(late, 1)}
 
 
@@ -178,7 +188,9 @@ def weasyprint_best(project: Project, documents: list[str]) -> dict:
         t0 = time.perf_counter()
         html = HTML(string=text, base_url=renderer.base_url, url_fetcher=renderer.fetcher)
         t1 = time.perf_counter()
-        document = html.render(stylesheets=renderer.stylesheets, font_config=renderer.font_config, **PDF_OPTIONS)
+        document = html.render(
+            stylesheets=renderer.stylesheets, font_config=renderer.font_config, **PDF_OPTIONS
+        )
         t2 = time.perf_counter()
         document.write_pdf(**PDF_OPTIONS)
         t3 = time.perf_counter()
@@ -191,7 +203,9 @@ def weasyprint_best(project: Project, documents: list[str]) -> dict:
         "median_parse_ms": statistics.median(parse[1:] or parse) * 1000,
         "median_layout_ms": statistics.median(layout[1:] or layout) * 1000,
         "median_write_ms": statistics.median(write[1:] or write) * 1000,
-        "median_leaflet_ms_by_script": {script: statistics.median(times) * 1000 for script, times in sorted(by_script.items())},
+        "median_leaflet_ms_by_script": {
+            script: statistics.median(times) * 1000 for script, times in sorted(by_script.items())
+        },
     }
 
 
@@ -223,7 +237,9 @@ def naive_loop(project: Project, documents: list[str]) -> dict:
             CSS(string=fonts_css, base_url=base_url, font_config=font_config),
             CSS(filename=project.templates_dir / "leaflet.css", font_config=font_config),
         ]
-        HTML(string=text, base_url=base_url).write_pdf(stylesheets=stylesheets, font_config=font_config, **PDF_OPTIONS)
+        HTML(string=text, base_url=base_url).write_pdf(
+            stylesheets=stylesheets, font_config=font_config, **PDF_OPTIONS
+        )
     return {}
 
 
@@ -254,8 +270,10 @@ def chromium_loop(project: Project, documents: list[str]) -> dict:
 
     setup = load_font_setup(project.fonts_dir)
     templates = project.templates_dir.resolve()
-    styles = (f'<base href="{templates.as_uri()}/"><style>{font_face_rules(project, setup.file_faces)}</style>'
-              f'<link rel="stylesheet" href="leaflet.css"></head>')
+    styles = (
+        f'<base href="{templates.as_uri()}/"><style>{font_face_rules(project, setup.file_faces)}</style>'
+        f'<link rel="stylesheet" href="leaflet.css"></head>'
+    )
     with tempfile.TemporaryDirectory(prefix="patientpacks-chromium-") as folder:
         pages = []
         for number, text in enumerate(with_system_fonts(documents, setup)):
@@ -276,7 +294,9 @@ def chromium_loop(project: Project, documents: list[str]) -> dict:
             rss_mb = sum(_rss_kb(pid) or 0 for pid in _descendants(os.getpid())) / 1024
             browser.close()
     return {
-        "median_leaflet_ms_by_script": {script: statistics.median(times) * 1000 for script, times in sorted(by_script.items())},
+        "median_leaflet_ms_by_script": {
+            script: statistics.median(times) * 1000 for script, times in sorted(by_script.items())
+        },
         "browser_rss_mb": round(rss_mb, 1),
     }
 
@@ -290,8 +310,18 @@ LOOPS = {"best": weasyprint_best, "naive": naive_loop, "chromium": chromium_loop
 
 
 def _loop_command(name: str, project_root: Path, html_dir: Path, part: int = 0, parts: int = 1) -> list[str]:
-    return [sys.executable, str(Path(__file__).resolve()), "--loop", name, "--project", str(project_root),
-            "--html", str(html_dir), "--part", f"{part}/{parts}"]
+    return [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--loop",
+        name,
+        "--project",
+        str(project_root),
+        "--html",
+        str(html_dir),
+        "--part",
+        f"{part}/{parts}",
+    ]
 
 
 def _finished(name: str, process: subprocess.Popen) -> dict:
@@ -305,7 +335,9 @@ def timed_loop(name: str, project_root: Path, html_dir: Path) -> dict:
     """Run one of LOOPS as a whole process (python start-up, imports and
     all, as the cold build pays them), timed from outside."""
     started = time.perf_counter()
-    process = subprocess.Popen(_loop_command(name, project_root, html_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        _loop_command(name, project_root, html_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     figures = _finished(name, process)
     return {"wall_s": time.perf_counter() - started, **figures}
 
@@ -316,8 +348,12 @@ def timed_best_pair(project_root: Path, html_dir: Path) -> dict:
     tool at all, so the ceiling of the cold build's ratios here."""
     started = time.perf_counter()
     processes = [
-        subprocess.Popen(_loop_command("best", project_root, html_dir, part, WORKERS),
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            _loop_command("best", project_root, html_dir, part, WORKERS),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for part in range(WORKERS)
     ]
     for process in processes:
@@ -353,16 +389,23 @@ def write_leaflet_html(project_root: Path, html_dir: Path) -> float:
 
 
 #: The ratios computed within each round; the report gives their median and range.
-RATIOS = ("cold_vs_naive_throughput", "cold_vs_weasyprint_best_per_core", "best_pair_vs_naive_throughput",
-          "cold_vs_best_pair", "cold_vs_chromium_throughput")
+RATIOS = (
+    "cold_vs_naive_throughput",
+    "cold_vs_weasyprint_best_per_core",
+    "best_pair_vs_naive_throughput",
+    "cold_vs_best_pair",
+    "cold_vs_chromium_throughput",
+)
 MEASURES = ("cold", "best", "naive", "best_pair")
 
 
-def one_round(number: int, folder: Path, project_root: Path, html_dir: Path, measures: tuple[str, ...]) -> dict:
+def one_round(
+    number: int, folder: Path, project_root: Path, html_dir: Path, measures: tuple[str, ...]
+) -> dict:
     """The whole processes, in an order that rotates from round to round, so
     that a machine slowing down over the run favours none of them."""
     measured = {}
-    order = measures[number % len(measures):] + measures[:number % len(measures)]
+    order = measures[number % len(measures) :] + measures[: number % len(measures)]
     for name in order:
         if name == "cold":
             build = timed_build(project_root, folder / f"dist-{number}", folder / f"cache-{number}")
@@ -376,7 +419,8 @@ def one_round(number: int, folder: Path, project_root: Path, html_dir: Path, mea
         "cold_vs_naive_throughput": measured["naive"]["wall_s"] / measured["cold"]["wall_s"],
         "best_pair_vs_naive_throughput": measured["naive"]["wall_s"] / measured["best_pair"]["wall_s"],
         "cold_vs_best_pair": measured["cold"]["wall_s"] / measured["best_pair"]["wall_s"],
-        "cold_vs_weasyprint_best_per_core": measured["cold"]["wall_s"] / (measured["best"]["wall_s"] / WORKERS),
+        "cold_vs_weasyprint_best_per_core": measured["cold"]["wall_s"]
+        / (measured["best"]["wall_s"] / WORKERS),
     }
     if "chromium" in measured:
         ratios["cold_vs_chromium_throughput"] = measured["chromium"]["wall_s"] / measured["cold"]["wall_s"]
@@ -395,7 +439,12 @@ def _median_and_range(values: list[float]) -> dict:
 def run(brands: int, rounds: int, scales: list[int], with_chromium: bool) -> dict:
     chromium_skipped = chromium_available() if with_chromium else "left out (--no-chromium)"
     measures = MEASURES + (() if chromium_skipped else ("chromium",))
-    results: dict = {"workers": WORKERS, "cpus": os.cpu_count(), "rounds": [], "chromium_skipped": chromium_skipped}
+    results: dict = {
+        "workers": WORKERS,
+        "cpus": os.cpu_count(),
+        "rounds": [],
+        "chromium_skipped": chromium_skipped,
+    }
     with tempfile.TemporaryDirectory(prefix="patientpacks-bench-") as folder:
         folder = Path(folder)
         project_root = make_workload(folder / "project", brands)
@@ -413,11 +462,18 @@ def run(brands: int, rounds: int, scales: list[int], with_chromium: bool) -> dic
             "best_wall_s": statistics.median(r["best"]["wall_s"] for r in every),
             "naive_wall_s": statistics.median(r["naive"]["wall_s"] for r in every),
             "best_pair_wall_s": statistics.median(r["best_pair"]["wall_s"] for r in every),
-            **({"chromium_wall_s": statistics.median(r["chromium"]["wall_s"] for r in every),
-                "chromium_rss_mb": max(r["chromium"]["browser_rss_mb"] for r in every)}
-               if "chromium" in measures else {}),
-            **{key: statistics.median(r["best"][key] for r in every) for key in (
-                "median_parse_ms", "median_layout_ms", "median_write_ms")},
+            **(
+                {
+                    "chromium_wall_s": statistics.median(r["chromium"]["wall_s"] for r in every),
+                    "chromium_rss_mb": max(r["chromium"]["browser_rss_mb"] for r in every),
+                }
+                if "chromium" in measures
+                else {}
+            ),
+            **{
+                key: statistics.median(r["best"][key] for r in every)
+                for key in ("median_parse_ms", "median_layout_ms", "median_write_ms")
+            },
             "peak_mb": max(r["cold"]["peak_mb"] or 0 for r in every),
             "early_mb": statistics.median(r["cold"]["early_mb"] or 0 for r in every),
             "late_mb": statistics.median(r["cold"]["late_mb"] or 0 for r in every),
@@ -428,41 +484,65 @@ def run(brands: int, rounds: int, scales: list[int], with_chromium: bool) -> dic
         cold_per_best = statistics.median(r["cold"]["wall_s"] / r["best"]["wall_s"] for r in every)
         results["by_script"] = {
             script: {
-                "best_ms": best_ms, "cold_ms_estimate": best_ms * cold_per_best,
-                **({"chromium_ms": statistics.median(r["chromium"]["median_leaflet_ms_by_script"][script] for r in every)}
-                   if "chromium" in measures else {}),
+                "best_ms": best_ms,
+                "cold_ms_estimate": best_ms * cold_per_best,
+                **(
+                    {
+                        "chromium_ms": statistics.median(
+                            r["chromium"]["median_leaflet_ms_by_script"][script] for r in every
+                        )
+                    }
+                    if "chromium" in measures
+                    else {}
+                ),
             }
             for script in every[0]["best"]["median_leaflet_ms_by_script"]
-            for best_ms in [statistics.median(r["best"]["median_leaflet_ms_by_script"][script] for r in every)]
+            for best_ms in [
+                statistics.median(r["best"]["median_leaflet_ms_by_script"][script] for r in every)
+            ]
         }
         results["ratios"] = {
             key: _median_and_range([r["ratios"][key] for r in every])
-            for key in RATIOS if key in every[0]["ratios"]
+            for key in RATIOS
+            if key in every[0]["ratios"]
         }
 
         # Rebuilds of the last round's output, with its (now warm) font cache.
         out, cache = folder / f"dist-{rounds - 1}", folder / f"cache-{rounds - 1}"
         cold_wall = every[-1]["cold"]["wall_s"]
         noop = timed_build(project_root, out, cache)
-        results["noop"] = {"wall_s": noop["wall_s"], "built": noop["built"], "ratio_to_cold": noop["wall_s"] / cold_wall}
+        results["noop"] = {
+            "wall_s": noop["wall_s"],
+            "built": noop["built"],
+            "ratio_to_cold": noop["wall_s"] / cold_wall,
+        }
         catalogue = project_root / "locales" / "es" / "LC_MESSAGES" / "messages.po"
         catalogue.write_text(
-            catalogue.read_text(encoding="utf-8").replace('msgstr "Qué hacer"', 'msgstr "Qué hacer (editado)"'),
+            catalogue.read_text(encoding="utf-8").replace(
+                'msgstr "Qué hacer"', 'msgstr "Qué hacer (editado)"'
+            ),
             encoding="utf-8",
         )
         edited = timed_build(project_root, out, cache)
         results["one_catalogue_edited"] = {
-            "wall_s": edited["wall_s"], "built": edited["built"], "expected": leaflets // 12,
+            "wall_s": edited["wall_s"],
+            "built": edited["built"],
+            "expected": leaflets // 12,
         }
 
         results["scaling"] = []
         for scale in scales:
             scale_root = make_workload(folder / f"scale-{scale}", scale)
             build = timed_build(scale_root, folder / f"scale-{scale}-dist", folder / f"scale-{scale}-cache")
-            results["scaling"].append({
-                "brands": scale, "leaflets": build["built"], "wall_s": build["wall_s"],
-                "ms_per_leaflet": build["wall_s"] / build["built"] * 1000, **rss_summary(build),
-            })
+            results["scaling"].append(
+                {
+                    "brands": scale,
+                    "leaflets": build["built"],
+                    "wall_s": build["wall_s"],
+                    "ms_per_leaflet": build["wall_s"] / build["built"] * 1000,
+                    **rss_summary(build),
+                }
+            )
             shutil.rmtree(folder / f"scale-{scale}-dist")
     return results
 
@@ -488,17 +568,26 @@ def report(results: dict) -> str:
         f"{'cold build / (WeasyPrint best / 2 cores)':<52} {ratio('cold_vs_weasyprint_best_per_core'):>18}  <= 1.2",
         f"{'two best loops side by side vs naive loop (ceiling)':<52} {ratio('best_pair_vs_naive_throughput'):>18}",
         f"{'cold build / two best loops side by side':<52} {ratio('cold_vs_best_pair'):>18}",
-        *([f"{'cold build vs warm Chromium (throughput ratio)':<52} {ratio('cold_vs_chromium_throughput'):>18}  > 1"]
-          if with_chromium else
-          [f"Chromium not measured: {results['chromium_skipped']}"]),
+        *(
+            [
+                f"{'cold build vs warm Chromium (throughput ratio)':<52} {ratio('cold_vs_chromium_throughput'):>18}  > 1"
+            ]
+            if with_chromium
+            else [f"Chromium not measured: {results['chromium_skipped']}"]
+        ),
         f"{'cold build, leaflets/s':<52} {median['cold_leaflets_per_s']:>18.2f}",
         f"{'cold build, wall s (2 workers)':<52} {median['cold_wall_s']:>18.1f}",
         f"{'WeasyPrint best, wall s (one process)':<52} {median['best_wall_s']:>18.1f}",
         f"{'naive loop, wall s (one process)':<52} {median['naive_wall_s']:>18.1f}",
         f"{'two best loops side by side, wall s':<52} {median['best_pair_wall_s']:>18.1f}",
-        *([f"{'warm Chromium, wall s (one browser, one page)':<52} {median['chromium_wall_s']:>18.1f}",
-           f"{'RSS of all Chromium processes (largest sum), MB':<52} {median['chromium_rss_mb']:>18.1f}"]
-          if with_chromium else []),
+        *(
+            [
+                f"{'warm Chromium, wall s (one browser, one page)':<52} {median['chromium_wall_s']:>18.1f}",
+                f"{'RSS of all Chromium processes (largest sum), MB':<52} {median['chromium_rss_mb']:>18.1f}",
+            ]
+            if with_chromium
+            else []
+        ),
         f"{'median per leaflet: HTML (Jinja), ms':<52} {results['html_median_ms']:>18.2f}",
         f"{'median per leaflet: HTML parsing, ms':<52} {median['median_parse_ms']:>18.1f}",
         f"{'median per leaflet: layout (render), ms':<52} {median['median_layout_ms']:>18.1f}",
@@ -510,9 +599,11 @@ def report(results: dict) -> str:
         "",
         "Per leaflet by script, ms: WeasyPrint best loop -> share of the cold build's wall time (estimate)"
         + ("; warm Chromium" if with_chromium else ""),
-        *(f"  {script:<12} {figures['best_ms']:>6.0f} -> {figures['cold_ms_estimate']:>4.0f}"
-          + (f"; {figures['chromium_ms']:>4.0f}" if with_chromium else "")
-          for script, figures in results["by_script"].items()),
+        *(
+            f"  {script:<12} {figures['best_ms']:>6.0f} -> {figures['cold_ms_estimate']:>4.0f}"
+            + (f"; {figures['chromium_ms']:>4.0f}" if with_chromium else "")
+            for script, figures in results["by_script"].items()
+        ),
         "",
         "Rounds (wall s; order run):",
     ]
@@ -520,7 +611,8 @@ def report(results: dict) -> str:
         lines.append(
             f"  {number}: cold {one['cold']['wall_s']:.1f}, best {one['best']['wall_s']:.1f}, naive "
             f"{one['naive']['wall_s']:.1f}, best pair {one['best_pair']['wall_s']:.1f}"
-            + (f", chromium {one['chromium']['wall_s']:.1f}" if with_chromium else "") + " "
+            + (f", chromium {one['chromium']['wall_s']:.1f}" if with_chromium else "")
+            + " "
             f"({', '.join(one['order'])}): vs naive "
             f"{one['ratios']['cold_vs_naive_throughput']:.2f}, / (best / 2) "
             f"{one['ratios']['cold_vs_weasyprint_best_per_core']:.2f}"
@@ -539,17 +631,32 @@ def run_loop(name: str, project_root: Path, html_dir: Path, part: str) -> int:
     """The inside of timed_loop: one loop over the HTML files (part K of N:
     dealt longest first, as the tool deals leaflets to its workers), its
     figures as JSON."""
-    documents = sorted((path.read_text(encoding="utf-8") for path in sorted(html_dir.glob("*.html"))), key=len, reverse=True)
+    documents = sorted(
+        (path.read_text(encoding="utf-8") for path in sorted(html_dir.glob("*.html"))), key=len, reverse=True
+    )
     number, parts = map(int, part.split("/"))
     print(json.dumps(LOOPS[name](Project(project_root), documents[number::parts])))
     return 0
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--brands", type=int, default=10, help="brands in the main workload (24 leaflets each; default 10 = 240)")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of the cold build and the loops (default 3)")
-    parser.add_argument("--scales", default="3,10,40", help="brand counts for the scaling runs (default 3,10,40 = 72, 240, 960 leaflets)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--brands",
+        type=int,
+        default=10,
+        help="brands in the main workload (24 leaflets each; default 10 = 240)",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds of the cold build and the loops (default 3)"
+    )
+    parser.add_argument(
+        "--scales",
+        default="3,10,40",
+        help="brand counts for the scaling runs (default 3,10,40 = 72, 240, 960 leaflets)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the results as JSON to this file")
     parser.add_argument("--no-chromium", action="store_true", help="leave out the warm Chromium loop")
     # The loops' own processes (see timed_loop).
@@ -560,8 +667,12 @@ def main() -> int:
     arguments = parser.parse_args()
     if arguments.loop:
         return run_loop(arguments.loop, arguments.project, arguments.html, arguments.part)
-    results = run(arguments.brands, max(1, arguments.rounds), [int(scale) for scale in arguments.scales.split(",") if scale],
-                  not arguments.no_chromium)
+    results = run(
+        arguments.brands,
+        max(1, arguments.rounds),
+        [int(scale) for scale in arguments.scales.split(",") if scale],
+        not arguments.no_chromium,
+    )
     print(report(results))
     if arguments.json:
         arguments.json.write_text(json.dumps(results, indent=2, default=str) + "\n")

@@ -16,7 +16,10 @@ LETTER = (612, 792)
 A4 = (round(210 * MM), round(297 * MM))
 A5 = (round(148 * MM), round(210 * MM))
 
-BRANDS = {"maple-street-us": ("(555) 010-0142", "911", LETTER), "harbour-lane-uk": ("020 7946 0321", "999", A4)}
+BRANDS = {
+    "maple-street-us": ("(555) 010-0142", "911", LETTER),
+    "harbour-lane-uk": ("020 7946 0321", "999", A4),
+}
 PACKS = ("aftercare-card", "neuromodulators")
 LOCALES = ("en", "es", "fr", "de", "pt_BR", "pl", "ru", "vi", "ar", "fa", "zh_Hans", "hi")
 
@@ -28,13 +31,17 @@ def page_size(path: Path) -> tuple[int, int]:
 
 def test_every_pack_locale_and_brand_is_built(example_dist: Path) -> None:
     built = sorted(str(path.relative_to(example_dist)) for path in example_dist.rglob("*.pdf"))
-    expected = sorted(f"{brand}/{locale}/{pack}.pdf" for brand in BRANDS for locale in LOCALES for pack in PACKS)
+    expected = sorted(
+        f"{brand}/{locale}/{pack}.pdf" for brand in BRANDS for locale in LOCALES for pack in PACKS
+    )
     assert built == expected
 
 
 @pytest.mark.parametrize("brand", BRANDS)
 @pytest.mark.parametrize("pack", PACKS)
-def test_spanish_leaflet_is_in_spanish_with_the_brands_phone(example_dist: Path, brand: str, pack: str) -> None:
+def test_spanish_leaflet_is_in_spanish_with_the_brands_phone(
+    example_dist: Path, brand: str, pack: str
+) -> None:
     text = pdf_text(example_dist / brand / "es" / f"{pack}.pdf")
     phone, emergency, _ = BRANDS[brand]
     assert phone in text
@@ -46,8 +53,14 @@ def test_spanish_leaflet_is_in_spanish_with_the_brands_phone(example_dist: Path,
 
 def test_english_guide_has_every_section(example_dist: Path) -> None:
     text = pdf_text(example_dist / "harbour-lane-uk/en/neuromodulators.pdf")
-    for heading in ("In short", "Questions to ask at your consultation", "Safety: when to get help",
-                    "Your treatment record", "About this leaflet", "Call 999 for emergency help"):
+    for heading in (
+        "In short",
+        "Questions to ask at your consultation",
+        "Safety: when to get help",
+        "Your treatment record",
+        "About this leaflet",
+        "Call 999 for emergency help",
+    ):
         assert heading in " ".join(text.split()), heading
 
 
@@ -100,7 +113,9 @@ def test_fonts_are_embedded(example_dist: Path) -> None:
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
-            descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            descriptor = (
+                font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            )
             descriptor = descriptor.get_object()
             assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), font
 

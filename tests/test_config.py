@@ -23,11 +23,19 @@ def edit(path: Path, old: str, new: str) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ('primary = "#1E5631"', 'primary = "green"', r'colours.primary: must be a colour like "#1F4E79", not \'green\''),
+        (
+            'primary = "#1E5631"',
+            'primary = "green"',
+            r'colours.primary: must be a colour like "#1F4E79", not \'green\'',
+        ),
         ('file = "logos/maple-street.svg"', 'file = "logos/missing.svg"', r"logo.file: logo file not found"),
-        ('file = "logos/maple-street.svg"', 'file = "../../etc/hostname"', r"logo.file: must be a file inside the brands folder"),
+        (
+            'file = "logos/maple-street.svg"',
+            'file = "../../etc/hostname"',
+            r"logo.file: must be a file inside the brands folder",
+        ),
         ('paper = "Letter"', 'paper = "A3"', r"paper: unknown paper size 'A3' \(use one of: A4, Letter\)"),
-        ('emergency_number = "911"', 'emergency_number = 911', r"emergency_number: must be text, not 911"),
+        ('emergency_number = "911"', "emergency_number = 911", r"emergency_number: must be text, not 911"),
         ('name = "Maple Street Skin Clinic"', 'nmae = "Maple Street Skin Clinic"', r"nmae: unknown key"),
     ],
 )
@@ -61,7 +69,20 @@ def test_brand_parameter_no_pack_defines_is_an_error(project: Path) -> None:
     brand = project / "brands/maple-street-us.toml"
     edit(brand, "[parameters]\n", "[parameters]\nreveiw_days = 10\n")
     out = project / "out"
-    assert run_cli(project, "--out", str(out), "--brand", "maple-street-us", "--locale", "en", "--pack", "aftercare-card") == 1
+    assert (
+        run_cli(
+            project,
+            "--out",
+            str(out),
+            "--brand",
+            "maple-street-us",
+            "--locale",
+            "en",
+            "--pack",
+            "aftercare-card",
+        )
+        == 1
+    )
 
 
 def test_example_packs_load(project: Path) -> None:
@@ -82,8 +103,18 @@ def test_help_explains_every_option(capsys) -> None:
         run_cli(Path("."), "--help")
     assert exit_.value.code == 0
     text = capsys.readouterr().out
-    for option in ("--pack", "--locale", "--brand", "--out", "--jobs", "--html", "--strict", "--large-print",
-                   "--print-shop", "--bilingual"):
+    for option in (
+        "--pack",
+        "--locale",
+        "--brand",
+        "--out",
+        "--jobs",
+        "--html",
+        "--strict",
+        "--large-print",
+        "--print-shop",
+        "--bilingual",
+    ):
         assert option in text
 
 
@@ -113,16 +144,24 @@ def test_pale_accent_passes_when_the_text_on_it_stays_readable(project: Path) ->
 def test_accent_too_dark_for_the_summary_heading_names_the_accent_line(project: Path) -> None:
     brand = project / "brands/harbour-lane-uk.toml"
     edit(brand, 'accent = "#EEF1F8"', 'accent = "#8C9BB4"')  # fine under #111 body text, not under primary
-    with pytest.raises(ConfigError, match=r"colours.accent: #203A72 on #8C9BB4 \(the summary box's heading\) "
-                       r"is too hard to read: use a lighter accent colour or a darker primary colour; "
-                       r"needs 4.5:1, has 3.9:1") as error:
+    with pytest.raises(
+        ConfigError,
+        match=r"colours.accent: #203A72 on #8C9BB4 \(the summary box's heading\) "
+        r"is too hard to read: use a lighter accent colour or a darker primary colour; "
+        r"needs 4.5:1, has 3.9:1",
+    ) as error:
         load_brand(brand)
     assert str(error.value).startswith(f"{brand}:{line_of(brand, 'accent =')}:")
 
 
 @pytest.mark.parametrize(
     ("first", "second", "ratio"),
-    [("#000000", "#FFFFFF", 21.0), ("#FFFFFF", "#FFFFFF", 1.0), ("#767676", "#FFFFFF", 4.54), ("#FFFFFF", "#767676", 4.54)],
+    [
+        ("#000000", "#FFFFFF", 21.0),
+        ("#FFFFFF", "#FFFFFF", 1.0),
+        ("#767676", "#FFFFFF", 4.54),
+        ("#FFFFFF", "#767676", 4.54),
+    ],
 )
 def test_contrast_ratio_matches_wcag_reference_values(first: str, second: str, ratio: float) -> None:
     assert round(contrast_ratio(first, second), 2) == ratio
@@ -131,7 +170,9 @@ def test_contrast_ratio_matches_wcag_reference_values(first: str, second: str, r
 def test_stylesheet_draws_the_colour_pairs_the_contrast_check_assumes() -> None:
     css = " ".join((REPO / "templates/leaflet.css").read_text().split())
     assert re.search(r"html \{[^}]*color: #111;", css)
-    assert re.search(r"ol\.steps > li::before \{[^}]*background: var\(--brand-primary\);[^}]*color: #fff;", css)
+    assert re.search(
+        r"ol\.steps > li::before \{[^}]*background: var\(--brand-primary\);[^}]*color: #fff;", css
+    )
     assert re.search(r"\.summary-box \{[^}]*background: var\(--brand-accent\);", css)
     assert re.search(r"h1, h2, h3 \{[^}]*color: var\(--brand-primary\);", css)
 
@@ -141,12 +182,17 @@ def test_shipped_brands_pass_the_contrast_check() -> None:
         load_brand(path)
 
 
-def test_brand_with_unreadable_colours_fails_only_its_own_leaflets(project: Path, tmp_path: Path, capsys) -> None:
+def test_brand_with_unreadable_colours_fails_only_its_own_leaflets(
+    project: Path, tmp_path: Path, capsys
+) -> None:
     pale = project / "brands/pale-clinic.toml"
     pale.write_text((project / "brands/maple-street-us.toml").read_text().replace('"#1E5631"', '"#9FD3F0"'))
     out = tmp_path / "out"
     assert run_cli(project, "--out", str(out), "--locale", "en", "--pack", "aftercare-card") == 1
-    assert f"pale-clinic.toml:{line_of(pale, 'primary =')}: colours.primary: #9FD3F0 on #FFFFFF" in capsys.readouterr().err
+    assert (
+        f"pale-clinic.toml:{line_of(pale, 'primary =')}: colours.primary: #9FD3F0 on #FFFFFF"
+        in capsys.readouterr().err
+    )
     assert not (out / "pale-clinic").exists()
     for brand in ("harbour-lane-uk", "maple-street-us"):
         assert (out / brand / "en/aftercare-card.pdf").is_file()
@@ -157,7 +203,10 @@ def test_brand_with_unreadable_colours_fails_only_its_own_leaflets(project: Path
     [
         ("javascript:alert(1)", r"qr.url: must be a web address starting with https:// or http://"),
         ("https://clinic.example/a b", r"qr.url: must be a web address"),
-        ("https://clinic.example/{brand}/{locale}", r"qr.url: may only use the placeholders \{pack\} and \{locale\}"),
+        (
+            "https://clinic.example/{brand}/{locale}",
+            r"qr.url: may only use the placeholders \{pack\} and \{locale\}",
+        ),
         ("https://clinic.example/{pack", r"qr.url: may only use the placeholders"),
     ],
 )

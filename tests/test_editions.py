@@ -23,8 +23,19 @@ from .conftest import REPO, pdf_text, run_cli
 MM = 72 / 25.4
 A4 = (210 * MM, 297 * MM)
 EDITION_ARGS = (
-    "--large-print", "--print-shop", "--bilingual", "en",
-    "--locale", "en", "--locale", "es", "--locale", "fa", "--jobs", "2", "-q",
+    "--large-print",
+    "--print-shop",
+    "--bilingual",
+    "en",
+    "--locale",
+    "en",
+    "--locale",
+    "es",
+    "--locale",
+    "fa",
+    "--jobs",
+    "2",
+    "-q",
 )
 
 
@@ -67,7 +78,11 @@ def font_is_embedded(font: DictionaryObject) -> bool:
 
 
 def outline_titles(outline: list) -> list[str]:
-    return [title for item in outline for title in (outline_titles(item) if isinstance(item, list) else [item.title])]
+    return [
+        title
+        for item in outline
+        for title in (outline_titles(item) if isinstance(item, list) else [item.title])
+    ]
 
 
 def test_every_example_pdf_is_tagged_pdf_ua_with_language_title_outline_and_embedded_fonts(
@@ -96,7 +111,9 @@ def test_every_example_pdf_is_tagged_pdf_ua_with_language_title_outline_and_embe
 
 def test_logo_and_qr_code_are_figures_with_alt_text(example_dist: Path) -> None:
     reader = PdfReader(example_dist / "harbour-lane-uk/es/neuromodulators.pdf")
-    alts = [str(element.get("/Alt", "")) for element in structure_elements(reader) if element["/S"] == "/Figure"]
+    alts = [
+        str(element.get("/Alt", "")) for element in structure_elements(reader) if element["/S"] == "/Figure"
+    ]
     assert "Harbour Lane Aesthetics logo: three blue waves" in alts[0]
     assert alts[1] == "Código QR que enlaza a https://harbourlane.example/l/neuromodulators/es"
 
@@ -146,7 +163,9 @@ def test_print_shop_edition_is_pdf_x4_with_3mm_bleed_around_the_trimmed_page(edi
 
 def test_print_shop_brand_band_runs_into_the_bleed(editions_dist: Path, tmp_path: Path) -> None:
     path = editions_dist / "harbour-lane-uk/en/aftercare-card.print-shop.pdf"
-    subprocess.run(["pdftoppm", "-png", "-r", "72", "-f", "1", "-l", "1", str(path), str(tmp_path / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "72", "-f", "1", "-l", "1", str(path), str(tmp_path / "page")], check=True
+    )
     page = Image.open(next(tmp_path.glob("page*.png"))).convert("RGB")
     harbour_blue = (0x20, 0x3A, 0x72)
     # The outermost pixel row, in the bleed, is the brand colour.
@@ -177,7 +196,9 @@ def test_manifest_lists_every_edition_with_its_code_and_inputs(editions_dist: Pa
     assert entry["inputs"]["pack"]["file"] == "packs/aftercare-card/pack.toml"
     for role in ("pack", "brand", "catalogue"):
         described = entry["inputs"][role]
-        assert described["sha256"] == hashlib.sha256((REPO / described["file"]).read_bytes()).hexdigest(), role
+        assert described["sha256"] == hashlib.sha256((REPO / described["file"]).read_bytes()).hexdigest(), (
+            role
+        )
     assert entry["inputs"]["second_catalogue"] is None
 
 
@@ -188,7 +209,9 @@ def test_edition_code_printed_in_the_small_print_is_the_manifests(editions_dist:
             assert entry["edition_code"] in text, path
 
 
-def test_building_twice_gives_byte_identical_pdfs_in_every_edition(editions_dist: Path, tmp_path: Path) -> None:
+def test_building_twice_gives_byte_identical_pdfs_in_every_edition(
+    editions_dist: Path, tmp_path: Path
+) -> None:
     again = tmp_path / "again"
     assert run_cli(REPO, "--out", str(again), *EDITION_ARGS) == 0
     pdfs = sorted(path.relative_to(editions_dist) for path in editions_dist.rglob("*.pdf"))
@@ -200,7 +223,11 @@ def test_building_twice_gives_byte_identical_pdfs_in_every_edition(editions_dist
 def test_qr_code_reads_back_as_the_brands_url_printed_beneath_it(editions_dist: Path, tmp_path: Path) -> None:
     path = editions_dist / "harbour-lane-uk/fa/aftercare-card.pdf"
     subprocess.run(["pdftoppm", "-png", "-r", "150", str(path), str(tmp_path / "page")], check=True)
-    codes = [code.text for page in sorted(tmp_path.glob("page*.png")) for code in zxingcpp.read_barcodes(Image.open(page))]
+    codes = [
+        code.text
+        for page in sorted(tmp_path.glob("page*.png"))
+        for code in zxingcpp.read_barcodes(Image.open(page))
+    ]
     url = "https://harbourlane.example/l/aftercare-card/fa"
     assert codes == [url]
     assert url in "".join(pdf_text(path).split())
@@ -213,8 +240,16 @@ def test_brand_without_a_qr_url_prints_no_qr_code(editions_dist: Path) -> None:
 
 def test_bilingual_edition_follows_each_section_with_its_second_language(editions_dist: Path) -> None:
     text = " ".join(pdf_text(editions_dist / "harbour-lane-uk/es/aftercare-card.bilingual-en.pdf").split())
-    order = ["Qué hacer", "What to do", "Qué evitar", "What to avoid", "Su cita de revisión", "Your review appointment",
-             "Seguridad: cuándo pedir ayuda", "Safety: when to get help"]
+    order = [
+        "Qué hacer",
+        "What to do",
+        "Qué evitar",
+        "What to avoid",
+        "Su cita de revisión",
+        "Your review appointment",
+        "Seguridad: cuándo pedir ayuda",
+        "Safety: when to get help",
+    ]
     positions = [text.index(heading) for heading in order]
     assert positions == sorted(positions)
 
@@ -230,11 +265,23 @@ def test_bilingual_right_to_left_leaflet_tags_its_left_to_right_language(edition
 
 
 def test_bilingual_edition_is_a_draft_while_its_second_language_is_unreviewed(tmp_path: Path) -> None:
-    args = ("--locale", "en", "--bilingual", "es", "--pack", "aftercare-card", "--brand", "harbour-lane-uk", "-q")
+    args = (
+        "--locale",
+        "en",
+        "--bilingual",
+        "es",
+        "--pack",
+        "aftercare-card",
+        "--brand",
+        "harbour-lane-uk",
+        "-q",
+    )
     assert run_cli(REPO, "--out", str(tmp_path), *args) == 0
     reasons = manifest(tmp_path)["harbour-lane-uk/en/aftercare-card.bilingual-es.pdf"]["reasons"]
     assert any(reason.startswith("translation not reviewed (locales/es/") for reason in reasons), reasons
-    assert "Seguridad: cuándo pedir ayuda" in pdf_text(tmp_path / "harbour-lane-uk/en/aftercare-card.bilingual-es.pdf")
+    assert "Seguridad: cuándo pedir ayuda" in pdf_text(
+        tmp_path / "harbour-lane-uk/en/aftercare-card.bilingual-es.pdf"
+    )
 
 
 def test_bilingual_edition_with_an_unknown_language_is_a_usage_error(tmp_path: Path) -> None:
@@ -242,5 +289,7 @@ def test_bilingual_edition_with_an_unknown_language_is_a_usage_error(tmp_path: P
 
 
 def test_qr_alt_text_is_escaped_once(tmp_path: Path) -> None:
-    svg = qr_code("https://clinic.example/?a=1&b=2", Markup("QR code linking to %s") % "https://clinic.example/?a=1&b=2")
+    svg = qr_code(
+        "https://clinic.example/?a=1&b=2", Markup("QR code linking to %s") % "https://clinic.example/?a=1&b=2"
+    )
     assert "<title>QR code linking to https://clinic.example/?a=1&amp;b=2</title>" in svg

@@ -74,7 +74,11 @@ def test_shipped_catalogue_is_complete_with_a_verified_plural_header(path: Path)
     expected = PLURAL_FORMS.get(locale) or PLURAL_FORMS[locale.split("_")[0]]
     assert catalog.plural_forms == expected
     assert re.search(r"(?m)^# Reviewed-By:", catalog.header_comment)
-    untranslated = [m.id for m in catalog if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string]))]
+    untranslated = [
+        m.id
+        for m in catalog
+        if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string]))
+    ]
     assert untranslated == []
 
 
@@ -84,7 +88,18 @@ def test_plural_message_renders_the_cldr_form(project: Path, tmp_path: Path, loc
     brand = project / "brands/harbour-lane-uk.toml"
     brand.write_text(brand.read_text().replace("upright_hours = 4", f"upright_hours = {n}"))
     out = tmp_path / "out"
-    run_cli(project, "--out", str(out), "--pack", "aftercare-card", "--brand", "harbour-lane-uk", "--locale", locale, "--html")
+    run_cli(
+        project,
+        "--out",
+        str(out),
+        "--pack",
+        "aftercare-card",
+        "--brand",
+        "harbour-lane-uk",
+        "--locale",
+        locale,
+        "--html",
+    )
     catalog = read_po((project / f"locales/{locale}/LC_MESSAGES/messages.po").open("rb"))
     message = next(m for m in catalog if isinstance(m.id, tuple) and m.id[0].startswith("Stay upright for"))
     expected = message.string[cldr_index(locale, n)] % {"hours": n}
@@ -98,8 +113,21 @@ def test_edited_catalogue_shows_up_in_the_next_build_without_compiling(project: 
     old = re.search(r'msgid "Your treatment record"\nmsgstr "(.*)"', text).group(1)
     po.write_text(text.replace(f'msgstr "{old}"', 'msgstr "Registro editado por la traductora"', 1))
     out = tmp_path / "out"
-    run_cli(project, "--out", str(out), "--pack", "aftercare-card", "--brand", "harbour-lane-uk", "--locale", "es", "--html")
-    assert "Registro editado por la traductora" in (out / "harbour-lane-uk/es/aftercare-card.html").read_text()
+    run_cli(
+        project,
+        "--out",
+        str(out),
+        "--pack",
+        "aftercare-card",
+        "--brand",
+        "harbour-lane-uk",
+        "--locale",
+        "es",
+        "--html",
+    )
+    assert (
+        "Registro editado por la traductora" in (out / "harbour-lane-uk/es/aftercare-card.html").read_text()
+    )
     assert not list(project.rglob("*.mo"))
 
 
@@ -131,9 +159,14 @@ def test_changed_source_string_becomes_fuzzy_and_makes_a_draft(project: Path, tm
     catalog = read_po((project / "locales/es/LC_MESSAGES/messages.po").open("rb"))
     assert catalog.get("What to avoid after treatment").fuzzy
     assert run_cli(project, "check", "--locale", "es", "--no-layout") == 1
-    assert re.search(r"locales/es/LC_MESSAGES/messages.po:\d+: fuzzy .*'What to avoid after treatment'", capsys.readouterr().out)
+    assert re.search(
+        r"locales/es/LC_MESSAGES/messages.po:\d+: fuzzy .*'What to avoid after treatment'",
+        capsys.readouterr().out,
+    )
     out = tmp_path / "out"
-    run_cli(project, "--out", str(out), "--pack", "aftercare-card", "--brand", "harbour-lane-uk", "--locale", "es")
+    run_cli(
+        project, "--out", str(out), "--pack", "aftercare-card", "--brand", "harbour-lane-uk", "--locale", "es"
+    )
     entry = json.loads((out / "manifest.json").read_text())["leaflets"][0]
     assert any("'What to avoid after treatment'" in reason for reason in entry["reasons"])
 
@@ -156,17 +189,25 @@ def test_stats_reports_each_locale_and_pack(capsys) -> None:
     rows = json.loads(capsys.readouterr().out)["catalogues"]
     spanish = [row for row in rows if row["locale"] == "es"]
     assert {row["pack"] for row in spanish} == {"aftercare-card", "neuromodulators"}
-    assert all(row["untranslated"] == 0 and row["percent"] == 100.0 and row["reviewed"] is False for row in spanish)
+    assert all(
+        row["untranslated"] == 0 and row["percent"] == 100.0 and row["reviewed"] is False for row in spanish
+    )
 
 
 def test_stats_lists_reviews_due_in_the_next_60_days_or_overdue(project: Path, capsys) -> None:
     today = date.today()
     soon, overdue, later = today + timedelta(days=59), today - timedelta(days=3), today + timedelta(days=90)
     pack = project / "packs/aftercare-card/pack.toml"
-    pack.write_text(pack.read_text().replace("published = 2026-11-22", f"published = {today - timedelta(days=300)}")
-                    .replace("review_due = 2027-11-22", f"review_due = {soon}"))
+    pack.write_text(
+        pack.read_text()
+        .replace("published = 2026-11-22", f"published = {today - timedelta(days=300)}")
+        .replace("review_due = 2027-11-22", f"review_due = {soon}")
+    )
     for locale, lines in [
-        ("es", f"# Reviewed-By: R. Reviewer\n# Reviewed-On: {today - timedelta(days=368)}\n"),  # due 365 days on
+        (
+            "es",
+            f"# Reviewed-By: R. Reviewer\n# Reviewed-On: {today - timedelta(days=368)}\n",
+        ),  # due 365 days on
         ("fr", f"# Reviewed-By: R. Reviewer\n# Reviewed-On: {today}\n# Review-Due: {later}\n"),
     ]:
         po = project / f"locales/{locale}/LC_MESSAGES/messages.po"
@@ -183,7 +224,9 @@ def test_stats_lists_reviews_due_in_the_next_60_days_or_overdue(project: Path, c
     assert run_cli(project, "stats") == 0
     text = capsys.readouterr().out
     assert f"Reviews due in the next 60 days (by {today + timedelta(days=60)}) or overdue:" in text
-    assert re.search(rf"{overdue}  3 days OVERDUE +catalogue +es +\S*locales/es/LC_MESSAGES/messages.po", text)
+    assert re.search(
+        rf"{overdue}  3 days OVERDUE +catalogue +es +\S*locales/es/LC_MESSAGES/messages.po", text
+    )
     assert re.search(rf"{soon}  in 59 days +pack +aftercare-card +\S*packs/aftercare-card/pack.toml", text)
     assert " fr " not in text.split("or overdue:")[1]
 
@@ -192,12 +235,21 @@ def test_check_reports_placeholder_markup_and_glyph_problems(project: Path, caps
     po = project / "locales/es/LC_MESSAGES/messages.po"
     text = po.read_text()
     text = re.sub(r'(msgid "Phone: %\(phone\)s"\nmsgstr )".*"', r'\1"Teléfono: %(telefono)s"', text)
-    text = re.sub(r'(msgid "In short"\nmsgstr )".*"', lambda match: match[1] + '"<img src=\\"x\\"> En resumen \U00013000"', text)
+    text = re.sub(
+        r'(msgid "In short"\nmsgstr )".*"',
+        lambda match: match[1] + '"<img src=\\"x\\"> En resumen \U00013000"',
+        text,
+    )
     po.write_text(text)
     assert run_cli(project, "check", "--locale", "es", "--no-layout") == 1
     output = capsys.readouterr().out
-    assert re.search(r"messages.po:\d+: placeholders differ from the source \(missing %\(phone\)s; unexpected %\(telefono\)s\)", output)
-    assert re.search(r"messages.po:\d+: inline markup differs from the source \(not in the source: <img", output)
+    assert re.search(
+        r"messages.po:\d+: placeholders differ from the source \(missing %\(phone\)s; unexpected %\(telefono\)s\)",
+        output,
+    )
+    assert re.search(
+        r"messages.po:\d+: inline markup differs from the source \(not in the source: <img", output
+    )
     assert re.search(r"messages.po:\d+: character '\U00013000' \(U\+13000\) is in no font for es", output)
 
 
@@ -214,7 +266,18 @@ def test_every_shipped_catalogue_brand_and_template_passes_the_checks_and_glyph_
 def test_pseudo_locale_brackets_every_string(project: Path, tmp_path: Path) -> None:
     assert run_cli(project, "pseudo") == 0
     out = tmp_path / "out"
-    run_cli(project, "--out", str(out), "--pack", "aftercare-card", "--brand", "harbour-lane-uk", "--locale", "en_XA", "--html")
+    run_cli(
+        project,
+        "--out",
+        str(out),
+        "--pack",
+        "aftercare-card",
+        "--brand",
+        "harbour-lane-uk",
+        "--locale",
+        "en_XA",
+        "--html",
+    )
     html = (out / "harbour-lane-uk/en_XA/aftercare-card.html").read_text()
     assert pseudo_translate("Your treatment record") in html
     assert "Your treatment record" not in html

@@ -52,7 +52,9 @@ def test_editing_a_brand_rebuilds_only_that_brand(project: Path, tmp_path: Path,
     assert len(manifest) == 6
 
 
-def test_a_pdf_changed_on_disk_is_rebuilt_and_force_rebuilds_all(project: Path, tmp_path: Path, capsys) -> None:
+def test_a_pdf_changed_on_disk_is_rebuilt_and_force_rebuilds_all(
+    project: Path, tmp_path: Path, capsys
+) -> None:
     out = tmp_path / "out"
     run_cli(project, "--out", str(out), *SELECTION)
     capsys.readouterr()
@@ -71,7 +73,11 @@ def test_shards_split_the_leaflets_and_their_manifests_merge(project: Path, tmp_
         paths.append(out / "manifest.json")
     built = [{entry["path"] for entry in json.loads(path.read_text())["leaflets"]} for path in paths]
     assert sum(len(shard) for shard in built) == 6
-    assert set.union(*built) == {f"{brand}/{locale}/aftercare-card.pdf" for brand in ("harbour-lane-uk", "maple-street-us") for locale in ("en", "es", "fr")}
+    assert set.union(*built) == {
+        f"{brand}/{locale}/aftercare-card.pdf"
+        for brand in ("harbour-lane-uk", "maple-street-us")
+        for locale in ("en", "es", "fr")
+    }
     merged = tmp_path / "merged.json"
     assert run_cli(project, "merge-manifests", "--out", str(merged), *map(str, paths)) == 0
     assert len(json.loads(merged.read_text())["leaflets"]) == 6
@@ -80,15 +86,33 @@ def test_shards_split_the_leaflets_and_their_manifests_merge(project: Path, tmp_
 def test_the_benchmark_runs_and_reports_every_figure(tmp_path: Path) -> None:
     result = tmp_path / "bench.json"
     run = subprocess.run(
-        [sys.executable, str(REPO / "bench/benchmark.py"), "--brands", "1", "--rounds", "1", "--scales", "", "--json", str(result)],
-        capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            str(REPO / "bench/benchmark.py"),
+            "--brands",
+            "1",
+            "--rounds",
+            "1",
+            "--scales",
+            "",
+            "--json",
+            str(result),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert run.returncode == 0, run.stderr
     figures = json.loads(result.read_text())
     assert figures["leaflets"] == 24
     assert figures["noop"]["built"] == 0
     assert figures["one_catalogue_edited"]["built"] == figures["one_catalogue_edited"]["expected"] == 2
-    for key in ("cold_vs_naive_throughput", "cold_vs_weasyprint_best_per_core", "best_pair_vs_naive_throughput", "cold_vs_best_pair"):
+    for key in (
+        "cold_vs_naive_throughput",
+        "cold_vs_weasyprint_best_per_core",
+        "best_pair_vs_naive_throughput",
+        "cold_vs_best_pair",
+    ):
         assert figures["ratios"][key]["median"] > 0
     assert "LATIN" in figures["by_script"]
     assert "cold build vs naive loop" in run.stdout
@@ -104,8 +128,14 @@ def test_a_build_does_not_load_the_translator_commands() -> None:
     """Babel's catalogue front end and textstat cost every build (and every
     no-op rebuild) 0.07 s of start-up; only a translator command needs them."""
     loaded = subprocess.run(
-        [sys.executable, "-c", "import sys, patientpacks.cli, patientpacks.pipeline; print(sorted(sys.modules))"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys, patientpacks.cli, patientpacks.pipeline; print(sorted(sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert "patientpacks.cli" in loaded
     assert "patientpacks.translator_cli" not in loaded

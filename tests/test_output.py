@@ -19,19 +19,52 @@ def manifest(out: Path) -> dict[str, dict]:
 
 def test_narrowed_build_keeps_the_other_manifest_entries(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert run_cli(project, "--out", str(out), "--brand", "maple-street-us", "--pack", "aftercare-card", "--locale", "en", "--locale", "es") == 0
+    assert (
+        run_cli(
+            project,
+            "--out",
+            str(out),
+            "--brand",
+            "maple-street-us",
+            "--pack",
+            "aftercare-card",
+            "--locale",
+            "en",
+            "--locale",
+            "es",
+        )
+        == 0
+    )
     before = manifest(out)
     assert set(before) == {"maple-street-us/en/aftercare-card.pdf", "maple-street-us/es/aftercare-card.pdf"}
     brand = project / "brands/maple-street-us.toml"
     brand.write_text(brand.read_text().replace("(555) 010-0142", "(555) 010-0199"))
-    assert run_cli(project, "--out", str(out), "--brand", "maple-street-us", "--pack", "aftercare-card", "--locale", "es") == 0
+    assert (
+        run_cli(
+            project,
+            "--out",
+            str(out),
+            "--brand",
+            "maple-street-us",
+            "--pack",
+            "aftercare-card",
+            "--locale",
+            "es",
+        )
+        == 0
+    )
     after = manifest(out)
     assert set(after) == set(before)
     assert after["maple-street-us/en/aftercare-card.pdf"] == before["maple-street-us/en/aftercare-card.pdf"]
-    assert after["maple-street-us/es/aftercare-card.pdf"]["sha256"] != before["maple-street-us/es/aftercare-card.pdf"]["sha256"]
+    assert (
+        after["maple-street-us/es/aftercare-card.pdf"]["sha256"]
+        != before["maple-street-us/es/aftercare-card.pdf"]["sha256"]
+    )
 
 
-def test_broken_brand_fails_only_its_leaflets_and_keeps_the_last_good_pdf(project: Path, tmp_path: Path, capsys) -> None:
+def test_broken_brand_fails_only_its_leaflets_and_keeps_the_last_good_pdf(
+    project: Path, tmp_path: Path, capsys
+) -> None:
     out = tmp_path / "out"
     assert run_cli(project, "--out", str(out), "--pack", "aftercare-card", "--locale", "en") == 0
     good = (out / "harbour-lane-uk/en/aftercare-card.pdf").read_bytes()
@@ -45,13 +78,30 @@ def test_broken_brand_fails_only_its_leaflets_and_keeps_the_last_good_pdf(projec
     assert not list(out.rglob("*.tmp"))
 
 
-def test_broken_catalogue_names_file_and_line_and_spares_other_locales(project: Path, tmp_path: Path, capsys) -> None:
+def test_broken_catalogue_names_file_and_line_and_spares_other_locales(
+    project: Path, tmp_path: Path, capsys
+) -> None:
     po = project / "locales/es/LC_MESSAGES/messages.po"
     lines = po.read_text().splitlines()
     lines[30] = "this is not a catalogue line"
     po.write_text("\n".join(lines) + "\n")
     out = tmp_path / "out"
-    assert run_cli(project, "--out", str(out), "--pack", "aftercare-card", "--brand", "maple-street-us", "--locale", "en", "--locale", "es") == 1
+    assert (
+        run_cli(
+            project,
+            "--out",
+            str(out),
+            "--pack",
+            "aftercare-card",
+            "--brand",
+            "maple-street-us",
+            "--locale",
+            "en",
+            "--locale",
+            "es",
+        )
+        == 1
+    )
     assert "messages.po:31: not a valid catalogue: Unknown or misformatted keyword" in capsys.readouterr().err
     assert (out / "maple-street-us/en/aftercare-card.pdf").is_file()
     assert not (out / "maple-street-us/es/aftercare-card.pdf").exists()
@@ -73,20 +123,24 @@ def test_failed_write_keeps_the_last_good_file(tmp_path: Path, monkeypatch: pyte
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("patientpacks.output.os.replace", disk_full)
-    with pytest.raises(OutputError, match="leaflet.pdf: cannot write: No space left on device"):
+    with pytest.raises(OutputError, match=r"leaflet\.pdf: cannot write: No space left on device"):
         atomic_write_bytes(target, b"new but never complete")
     assert target.read_bytes() == b"good"
     assert [path.name for path in tmp_path.iterdir()] == ["leaflet.pdf"]
 
 
 def test_a_second_build_into_the_same_folder_is_refused(tmp_path: Path) -> None:
-    with output_lock(tmp_path):
-        with pytest.raises(OutputError, match="another build is writing to this folder"):
-            with output_lock(tmp_path):
-                pass
+    with (
+        output_lock(tmp_path),
+        pytest.raises(OutputError, match="another build is writing to this folder"),
+        output_lock(tmp_path),
+    ):
+        pass
 
 
-def test_manifest_is_rewritten_at_most_once_a_second_and_at_the_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_manifest_is_rewritten_at_most_once_a_second_and_at_the_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     writes = []
     monkeypatch.setattr("patientpacks.output.atomic_write_bytes", lambda path, data: writes.append(data))
     manifest_writer = ManifestWriter(tmp_path, [], rebuilding=[])
@@ -97,7 +151,9 @@ def test_manifest_is_rewritten_at_most_once_a_second_and_at_the_end(tmp_path: Pa
     assert len(json.loads(writes[-1])["leaflets"]) == 500
 
 
-def test_a_failed_rebuild_keeps_the_last_good_pdf_and_its_manifest_entry(project: Path, tmp_path: Path, capsys) -> None:
+def test_a_failed_rebuild_keeps_the_last_good_pdf_and_its_manifest_entry(
+    project: Path, tmp_path: Path, capsys
+) -> None:
     out = tmp_path / "out"
     selection = ("--out", str(out), "--brand", "maple-street-us", "--locale", "en")
     assert run_cli(project, *selection) == 0

@@ -40,9 +40,23 @@ def manifest_entries(out: Path) -> dict[str, dict]:
 def test_signed_off_and_reviewed_leaflet_is_publishable_without_mark(project: Path, tmp_path: Path) -> None:
     sign_off(project)
     out = tmp_path / "out"
-    assert run_cli(
-        project, "--out", str(out), "--brand", "harbour-lane-uk", "--pack", "aftercare-card", "--locale", "en", "--locale", "es", "--strict"
-    ) == 0
+    assert (
+        run_cli(
+            project,
+            "--out",
+            str(out),
+            "--brand",
+            "harbour-lane-uk",
+            "--pack",
+            "aftercare-card",
+            "--locale",
+            "en",
+            "--locale",
+            "es",
+            "--strict",
+        )
+        == 0
+    )
     for path in ("harbour-lane-uk/en/aftercare-card.pdf", "harbour-lane-uk/es/aftercare-card.pdf"):
         entry = manifest_entries(out)[path]
         assert entry["status"] == "publishable", entry["reasons"]
@@ -57,7 +71,20 @@ def test_fuzzy_entry_marks_leaflet_draft(project: Path, tmp_path: Path) -> None:
     text = text.replace('msgid "Your treatment record"', '#, fuzzy\nmsgid "Your treatment record"', 1)
     po.write_text(text)
     out = tmp_path / "out"
-    assert run_cli(project, "--out", str(out), "--brand", "harbour-lane-uk", "--pack", "aftercare-card", "--locale", "es") == 0
+    assert (
+        run_cli(
+            project,
+            "--out",
+            str(out),
+            "--brand",
+            "harbour-lane-uk",
+            "--pack",
+            "aftercare-card",
+            "--locale",
+            "es",
+        )
+        == 0
+    )
     entry = manifest_entries(out)["harbour-lane-uk/es/aftercare-card.pdf"]
     assert entry["status"] == "draft"
     assert any("'Your treatment record'" in reason for reason in entry["reasons"])
@@ -67,7 +94,21 @@ def test_fuzzy_entry_marks_leaflet_draft(project: Path, tmp_path: Path) -> None:
 
 def test_strict_fails_when_any_leaflet_is_a_draft(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert run_cli(project, "--out", str(out), "--pack", "aftercare-card", "--locale", "en", "--brand", "maple-street-us", "--strict") == 1
+    assert (
+        run_cli(
+            project,
+            "--out",
+            str(out),
+            "--pack",
+            "aftercare-card",
+            "--locale",
+            "en",
+            "--brand",
+            "maple-street-us",
+            "--strict",
+        )
+        == 1
+    )
     assert (out / "maple-street-us/en/aftercare-card.pdf").is_file()
 
 
@@ -80,26 +121,58 @@ def test_past_review_date_makes_a_draft(project: Path, tmp_path: Path) -> None:
         .replace("review_due = 2027-11-22", "review_due = 2026-11-21")
     )
     out = tmp_path / "out"
-    run_cli(project, "--out", str(out), "--pack", "aftercare-card", "--locale", "en", "--brand", "maple-street-us")
+    run_cli(
+        project, "--out", str(out), "--pack", "aftercare-card", "--locale", "en", "--brand", "maple-street-us"
+    )
     entry = manifest_entries(out)["maple-street-us/en/aftercare-card.pdf"]
     assert any("past its review-due date 2026-11-21" in reason for reason in entry["reasons"])
 
 
-def test_missing_safety_translation_fails_the_leaflet_and_keeps_the_others(project: Path, tmp_path: Path) -> None:
+def test_missing_safety_translation_fails_the_leaflet_and_keeps_the_others(
+    project: Path, tmp_path: Path
+) -> None:
     po = project / PO
     text = po.read_text()
     # Empty the translation of one safety message.
-    text = re.sub(
-        r'(msgctxt "safety"\nmsgid "double or blurred vision"\nmsgstr )".*"', r'\1""', text
-    )
+    text = re.sub(r'(msgctxt "safety"\nmsgid "double or blurred vision"\nmsgstr )".*"', r'\1""', text)
     po.write_text(text)
     out = tmp_path / "out"
-    assert run_cli(project, "--out", str(out), "--brand", "maple-street-us", "--pack", "aftercare-card", "--locale", "en", "--locale", "es") == 1
+    assert (
+        run_cli(
+            project,
+            "--out",
+            str(out),
+            "--brand",
+            "maple-street-us",
+            "--pack",
+            "aftercare-card",
+            "--locale",
+            "en",
+            "--locale",
+            "es",
+        )
+        == 1
+    )
     assert not (out / "maple-street-us/es/aftercare-card.pdf").exists()
     assert (out / "maple-street-us/en/aftercare-card.pdf").is_file()
     # Nor is it shown as the second language of a bilingual edition.
     bilingual = tmp_path / "bilingual"
-    assert run_cli(project, "--out", str(bilingual), "--brand", "maple-street-us", "--pack", "aftercare-card", "--locale", "fr", "--bilingual", "es") == 1
+    assert (
+        run_cli(
+            project,
+            "--out",
+            str(bilingual),
+            "--brand",
+            "maple-street-us",
+            "--pack",
+            "aftercare-card",
+            "--locale",
+            "fr",
+            "--bilingual",
+            "es",
+        )
+        == 1
+    )
     assert not (bilingual / "maple-street-us/fr/aftercare-card.bilingual-es.pdf").exists()
     assert (bilingual / "maple-street-us/fr/aftercare-card.pdf").is_file()
 
@@ -108,7 +181,19 @@ def test_plural_forms_follow_the_brands_number(project: Path, tmp_path: Path) ->
     brand = project / "brands/maple-street-us.toml"
     brand.write_text(brand.read_text().replace("[parameters]\n", "[parameters]\nupright_hours = 1\n"))
     out = tmp_path / "out"
-    run_cli(project, "--out", str(out), "--brand", "maple-street-us", "--pack", "aftercare-card", "--locale", "en", "--locale", "es")
+    run_cli(
+        project,
+        "--out",
+        str(out),
+        "--brand",
+        "maple-street-us",
+        "--pack",
+        "aftercare-card",
+        "--locale",
+        "en",
+        "--locale",
+        "es",
+    )
     english = " ".join(pdf_text(out / "maple-street-us/en/aftercare-card.pdf").split())
     assert "Stay upright for 1 hour after treatment." in english
     spanish = " ".join(pdf_text(out / "maple-street-us/es/aftercare-card.pdf").split())
@@ -117,9 +202,13 @@ def test_plural_forms_follow_the_brands_number(project: Path, tmp_path: Path) ->
 
 def test_brand_values_print_as_text_not_markup(project: Path, tmp_path: Path) -> None:
     brand = project / "brands/maple-street-us.toml"
-    brand.write_text(brand.read_text().replace('name = "Maple Street Skin Clinic"', 'name = "Smith & Jones <Aesthetics>"'))
+    brand.write_text(
+        brand.read_text().replace('name = "Maple Street Skin Clinic"', 'name = "Smith & Jones <Aesthetics>"')
+    )
     out = tmp_path / "out"
-    run_cli(project, "--out", str(out), "--brand", "maple-street-us", "--pack", "aftercare-card", "--locale", "en")
+    run_cli(
+        project, "--out", str(out), "--brand", "maple-street-us", "--pack", "aftercare-card", "--locale", "en"
+    )
     pdf = out / "maple-street-us/en/aftercare-card.pdf"
     assert "Smith & Jones <Aesthetics>" in pdf_text(pdf)
     assert PdfReader(pdf).metadata.author == "Smith & Jones <Aesthetics>"
@@ -129,7 +218,9 @@ def test_opening_hours_without_the_leaflets_language_make_a_draft(project: Path,
     brand = project / "brands/harbour-lane-uk.toml"
     brand.write_text(re.sub(r'(?m)^es = "de lunes.*\n', "", brand.read_text()))
     out = tmp_path / "out"
-    run_cli(project, "--out", str(out), "--brand", "harbour-lane-uk", "--pack", "aftercare-card", "--locale", "es")
+    run_cli(
+        project, "--out", str(out), "--brand", "harbour-lane-uk", "--pack", "aftercare-card", "--locale", "es"
+    )
     entry = manifest_entries(out)["harbour-lane-uk/es/aftercare-card.pdf"]
     assert any("opening hours have no 'es' version" in reason for reason in entry["reasons"])
 
@@ -138,12 +229,16 @@ def review_spanish(project: Path, reviewed_on: date, due: date | None = None) ->
     """Sign everything off, with the Spanish review on this date (and a Review-Due: line)."""
     sign_off(project)
     po = project / PO
-    lines = f"# Reviewed-On: {reviewed_on.isoformat()}\n" + (f"# Review-Due: {due.isoformat()}\n" if due else "")
+    lines = f"# Reviewed-On: {reviewed_on.isoformat()}\n" + (
+        f"# Review-Due: {due.isoformat()}\n" if due else ""
+    )
     po.write_text(re.sub(r"(?m)^# Reviewed-On: .*\n", lines, po.read_text()))
 
 
 def build_spanish_card(project: Path, out: Path) -> dict:
-    run_cli(project, "--out", str(out), "--brand", "harbour-lane-uk", "--pack", "aftercare-card", "--locale", "es")
+    run_cli(
+        project, "--out", str(out), "--brand", "harbour-lane-uk", "--pack", "aftercare-card", "--locale", "es"
+    )
     return manifest_entries(out)["harbour-lane-uk/es/aftercare-card.pdf"]
 
 
@@ -151,7 +246,9 @@ def test_translation_past_its_review_due_line_makes_a_draft(project: Path, tmp_p
     yesterday = date.today() - timedelta(days=1)
     review_spanish(project, reviewed_on=date.today() - timedelta(days=30), due=yesterday)
     entry = build_spanish_card(project, tmp_path / "out")
-    reason = f"translation past its review-due date {yesterday.isoformat()} ({project / PO}: its Review-Due: line)"
+    reason = (
+        f"translation past its review-due date {yesterday.isoformat()} ({project / PO}: its Review-Due: line)"
+    )
     assert entry["reasons"] == [reason]
 
 
@@ -171,10 +268,17 @@ def test_a_later_review_due_line_keeps_an_old_review_valid(project: Path, tmp_pa
     assert entry["status"] == "publishable", entry["reasons"]
 
 
-def test_a_leaflet_is_rebuilt_as_a_draft_on_the_day_after_its_translation_review_lapses(project: Path, tmp_path: Path) -> None:
+def test_a_leaflet_is_rebuilt_as_a_draft_on_the_day_after_its_translation_review_lapses(
+    project: Path, tmp_path: Path
+) -> None:
     due = date(2027, 3, 1)
     review_spanish(project, reviewed_on=date(2026, 11, 21), due=due)
-    selection = {"out_dir": tmp_path / "out", "packs": ("aftercare-card",), "locales": ("es",), "brands": ("harbour-lane-uk",)}
+    selection = {
+        "out_dir": tmp_path / "out",
+        "packs": ("aftercare-card",),
+        "locales": ("es",),
+        "brands": ("harbour-lane-uk",),
+    }
     on_due_day = build(Project(project), BuildOptions(**selection, today=due))
     assert [entry["status"] for entry in on_due_day.built] == ["publishable"]
     assert len(build(Project(project), BuildOptions(**selection, today=due)).unchanged) == 1

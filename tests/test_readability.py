@@ -30,7 +30,12 @@ def test_a_section_of_long_polysyllabic_sentences_is_a_warning_naming_its_longes
     assert run_cli(dense_project, "check", "--locale", "es", "--no-layout") == 0
     out, err = capsys.readouterr()
     template = dense_project / "packs/dense-pack/sections/pharmacology.html"
-    line = template.read_text().splitlines().index("  <h2>{% trans %}Pharmacological considerations{% endtrans %}</h2>") + 1
+    line = (
+        template.read_text()
+        .splitlines()
+        .index("  <h2>{% trans %}Pharmacological considerations{% endtrans %}</h2>")
+        + 1
+    )
     warnings = [text for text in out.splitlines() if "warning:" in text and "dense-pack" in text]
     assert len(warnings) == 1, out
     assert re.fullmatch(
@@ -51,7 +56,11 @@ def test_check_prints_each_sections_score_in_english_spanish_and_german(capsys) 
     assert run_cli(REPO, "check", "--locale", "es", "--locale", "de", "--locale", "fr", "--no-layout") == 0
     out = capsys.readouterr().out
     table = out[out.index("Readability of neuromodulators") :]
-    assert "en: Flesch-Kincaid grade" in table and "es: Fernández-Huerta" in table and "de: Wiener Sachtextformel" in table
+    assert (
+        "en: Flesch-Kincaid grade" in table
+        and "es: Fernández-Huerta" in table
+        and "de: Wiener Sachtextformel" in table
+    )
     assert "fr:" not in table  # no French formula in textstat
     assert re.search(r"\n  Side effects +\d+ +\d+\.\d +\d+\.\d +\d+\.\d\n", table)
     assert re.search(r"\n  Your treatment record +\d+  not scored: no sentences \(a form\)\n", table)

@@ -16,8 +16,13 @@ from .conftest import REPO
 
 @pytest.mark.parametrize(
     "url",
-    ["file:///etc/hostname", "http://127.0.0.1:1/", "https://example.com/x.png", "data:text/plain,hi",
-     (REPO / "templates/../pyproject.toml").as_uri()],
+    [
+        "file:///etc/hostname",
+        "http://127.0.0.1:1/",
+        "https://example.com/x.png",
+        "data:text/plain,hi",
+        (REPO / "templates/../pyproject.toml").as_uri(),
+    ],
 )
 def test_fetcher_refuses_anything_outside_the_asset_folders(url: str) -> None:
     fetcher = ProjectAssetFetcher(Project(REPO).asset_roots)
@@ -34,11 +39,16 @@ def test_fetcher_serves_a_project_font() -> None:
 def test_html_that_asks_for_a_foreign_file_fails_with_the_leaflets_name() -> None:
     renderer = LeafletRenderer(Project(REPO))
     job = Job(
-        pack=load_pack(REPO / "packs/aftercare-card"), brand=load_brand(REPO / "brands/harbour-lane-uk.toml"),
-        locale="en", catalogue_path=None, inputs_sha256="0" * 64,
+        pack=load_pack(REPO / "packs/aftercare-card"),
+        brand=load_brand(REPO / "brands/harbour-lane-uk.toml"),
+        locale="en",
+        catalogue_path=None,
+        inputs_sha256="0" * 64,
     )
     html = '<html lang="en"><body><img src="file:///etc/hostname" alt=""><p>x</p></body></html>'
-    with pytest.raises(RenderError, match="harbour-lane-uk/en/aftercare-card: refused to fetch 'file:///etc/hostname'"):
+    with pytest.raises(
+        RenderError, match="harbour-lane-uk/en/aftercare-card: refused to fetch 'file:///etc/hostname'"
+    ):
         renderer.render(html, job)
 
 

@@ -31,15 +31,21 @@ def without_invisibles(text: str) -> str:
 @pytest.mark.parametrize("locale", ["ar", "fa", "zh_Hans", "ru", "vi", "pl", "de", "fr", "pt_BR"])
 def test_text_layer_holds_the_translated_strings(example_dist: Path, locale: str) -> None:
     text = without_invisibles(pdf_text(example_dist / f"harbour-lane-uk/{locale}/neuromodulators.pdf"))
-    for msgid, context in (("Safety: when to get help", "safety"), ("Your treatment record", None),
-                           ("Questions to ask at your consultation", None)):
+    for msgid, context in (
+        ("Safety: when to get help", "safety"),
+        ("Your treatment record", None),
+        ("Questions to ask at your consultation", None),
+    ):
         assert translation(locale, msgid, context) in text, msgid
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "WeasyPrint maps each glyph to the text of the first cluster it drew, so Devanagari "
-    "vowel signs and conjuncts lose letters in the PDF's text layer (the page itself is right)"
-))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "WeasyPrint maps each glyph to the text of the first cluster it drew, so Devanagari "
+        "vowel signs and conjuncts lose letters in the PDF's text layer (the page itself is right)"
+    ),
+)
 def test_hindi_text_layer_holds_the_translated_strings(example_dist: Path) -> None:
     text = pdf_text(example_dist / "harbour-lane-uk/hi/neuromodulators.pdf")
     assert translation("hi", "Safety: when to get help", "safety") in text
@@ -47,14 +53,22 @@ def test_hindi_text_layer_holds_the_translated_strings(example_dist: Path) -> No
 
 def test_hindi_leaflet_is_drawn_with_the_devanagari_font(example_dist: Path) -> None:
     reader = PdfReader(example_dist / "harbour-lane-uk/hi/neuromodulators.pdf")
-    fonts = {font.get_object()["/BaseFont"].split("+")[-1] for page in reader.pages for font in page["/Resources"]["/Font"].values()}
+    fonts = {
+        font.get_object()["/BaseFont"].split("+")[-1]
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
     assert "Noto-Sans-Devanagari" in fonts
     assert "मदद" in pdf_text(example_dist / "harbour-lane-uk/hi/neuromodulators.pdf")
 
 
 def test_chinese_is_drawn_with_the_simplified_chinese_face(example_dist: Path) -> None:
     reader = PdfReader(example_dist / "maple-street-us/zh_Hans/neuromodulators.pdf")
-    fonts = {font.get_object()["/BaseFont"].split("+")[-1] for page in reader.pages for font in page["/Resources"]["/Font"].values()}
+    fonts = {
+        font.get_object()["/BaseFont"].split("+")[-1]
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
     assert any(name.startswith("Noto-Sans-CJK-SC") for name in fonts), fonts
     assert not any("CJK-JP" in name for name in fonts)
 
@@ -63,7 +77,9 @@ def line_edges(pdf_path: Path, page_number: int) -> tuple[list[float], list[floa
     """Left and right edges of the page's lines of running text (lines of 100 pt
     or more: not bullets, step numbers or the slanted draft mark's letters)."""
     with pdfplumber.open(pdf_path) as pdf:
-        lines = [line for line in pdf.pages[page_number].extract_text_lines() if line["x1"] - line["x0"] >= 100]
+        lines = [
+            line for line in pdf.pages[page_number].extract_text_lines() if line["x1"] - line["x0"] >= 100
+        ]
     return [line["x0"] for line in lines], [line["x1"] for line in lines]
 
 

@@ -35,12 +35,21 @@ class LeafletBuilder:
         return self._catalogues[locale]
 
     def _html(
-        self, job: Job, catalogue: LoadedCatalogue, *, draft: bool, template_name: str | None = None,
+        self,
+        job: Job,
+        catalogue: LoadedCatalogue,
+        *,
+        draft: bool,
+        template_name: str | None = None,
         second: SecondLanguage | None = None,
     ) -> tuple[str, RecordingTranslations]:
         html, record = render_leaflet_html(
-            self.environment, job, catalogue, draft=draft,
-            font_stack=self.renderer.css_font_stack(self.fonts.stack_for(job.locale)), template_name=template_name,
+            self.environment,
+            job,
+            catalogue,
+            draft=draft,
+            font_stack=self.renderer.css_font_stack(self.fonts.stack_for(job.locale)),
+            template_name=template_name,
             second=second,
         )
         _refuse_missing_safety(record, catalogue)
@@ -52,7 +61,9 @@ class LeafletBuilder:
             return None, []
         catalogue = self._catalogue(job.edition.second_locale, job.second_catalogue_path)
         second, record = render_second_language(
-            self.environment, job, catalogue,
+            self.environment,
+            job,
+            catalogue,
             font_stack=self.renderer.css_font_stack(self.fonts.stack_for(job.edition.second_locale)),
         )
         _refuse_missing_safety(record, catalogue)
@@ -67,7 +78,11 @@ class LeafletBuilder:
         drafted = bool(reasons)
         html, record = self._html(job, catalogue, draft=drafted, second=second)
         reasons += filter(None, [untranslated_messages_reason(catalogue, record.missing)])
-        blank_page = self._html(job, catalogue, draft=False, template_name="blank_page.html")[0] if job.is_booklet else None
+        blank_page = (
+            self._html(job, catalogue, draft=False, template_name="blank_page.html")[0]
+            if job.is_booklet
+            else None
+        )
         pdf, pages = self.renderer.render(html, job, blank_page)
         reasons += filter(None, [page_budget_reason(job, pages)])
         if reasons and not drafted:
@@ -82,6 +97,6 @@ def _refuse_missing_safety(record: RecordingTranslations, catalogue: LoadedCatal
     if record.missing_safety:
         raise MissingSafetyTranslationError(
             "safety notes are never shown in another language, so this leaflet was not built; "
-            f"translate these messages (msgctxt \"safety\"): {'; '.join(map(repr, record.missing_safety))}",
+            f'translate these messages (msgctxt "safety"): {"; ".join(map(repr, record.missing_safety))}',
             path=catalogue.path,
         )

@@ -109,7 +109,9 @@ def source_catalogue() -> LoadedCatalogue:
 def load_catalogue(path: Path, locale: str) -> LoadedCatalogue:
     try:
         with path.open("rb") as file:
-            catalog = read_po(file, locale=PSEUDO_LOCALES.get(locale, locale), domain=DOMAIN, abort_invalid=True)
+            catalog = read_po(
+                file, locale=PSEUDO_LOCALES.get(locale, locale), domain=DOMAIN, abort_invalid=True
+            )
     except PoFileError as error:
         # Babel counts lines from 0 and appends " on <that number>" to its message.
         reason = str(error).rsplit(" on ", 1)[0]
@@ -117,7 +119,7 @@ def load_catalogue(path: Path, locale: str) -> LoadedCatalogue:
     except UnicodeDecodeError as error:
         raise CatalogueError(
             f"cannot be decoded with its declared charset ({error.reason}); save it as UTF-8 "
-            "and declare \"Content-Type: text/plain; charset=UTF-8\"",
+            'and declare "Content-Type: text/plain; charset=UTF-8"',
             path=path,
         ) from None
     except (UnknownLocaleError, ValueError) as error:
@@ -168,8 +170,9 @@ def _check_catalogue_lines(path: Path) -> None:
         if not keyword and not continuation:
             raise CatalogueError(
                 "not a valid catalogue line: expected a keyword (msgid, msgstr...) and a string in "
-                "double quotes, with any quote inside written as \\\"",
-                path=path, line=number,
+                'double quotes, with any quote inside written as \\"',
+                path=path,
+                line=number,
             )
         if keyword:
             field_name, value = keyword[1], keyword[2][1:-1]
@@ -182,7 +185,8 @@ def _check_catalogue_lines(path: Path) -> None:
                 if msgid and key in seen:
                     raise CatalogueError(
                         f"message {msgid[:60]!r} is defined twice (first on line {seen[key]}); keep one",
-                        path=path, line=start,
+                        path=path,
+                        line=start,
                     )
                 seen[key] = start
                 context, msgid = None, None
@@ -255,7 +259,7 @@ def _header_date(fields: dict[str, str], name: str, path: Path) -> date | None:
         return date.fromisoformat(fields[name])
     except ValueError:
         raise CatalogueError(
-            f"the header comment's \"{name}:\" must be a date like 2026-12-01, not {fields[name]!r}", path=path
+            f'the header comment\'s "{name}:" must be a date like 2026-12-01, not {fields[name]!r}', path=path
         ) from None
 
 

@@ -43,7 +43,9 @@ def untranslated(message: Message, nplurals: int) -> list[str]:
 
 def plural_form_count(message: Message, nplurals: int) -> list[str]:
     if isinstance(message.id, tuple) and len(forms(message.string)) != nplurals:
-        return [f"has {len(forms(message.string))} plural forms, the Plural-Forms header says {nplurals}: {_source(message)!r}"]
+        return [
+            f"has {len(forms(message.string))} plural forms, the Plural-Forms header says {nplurals}: {_source(message)!r}"
+        ]
     return []
 
 
@@ -55,7 +57,12 @@ def placeholder_mismatch(message: Message, nplurals: int) -> list[str]:
         if set(found) != set(expected):
             missing, extra = sorted(set(expected) - set(found)), sorted(set(found) - set(expected))
             detail = "; ".join(
-                part for part in (missing and f"missing {', '.join(missing)}", extra and f"unexpected {', '.join(extra)}") if part
+                part
+                for part in (
+                    missing and f"missing {', '.join(missing)}",
+                    extra and f"unexpected {', '.join(extra)}",
+                )
+                if part
             )
             problems.append(f"placeholders differ from the source ({detail}): {_source(message)!r}")
             continue
@@ -75,7 +82,10 @@ def markup_mismatch(message: Message, nplurals: int) -> list[str]:
         missing = allowed - inline_tags(form)
         stray = form.count("<") - sum(inline_tags(form).values())
         if extra or missing or stray:
-            parts = [f"not in the source: {' '.join(extra)}" if extra else "", f"missing: {' '.join(missing)}" if missing else ""]
+            parts = [
+                f"not in the source: {' '.join(extra)}" if extra else "",
+                f"missing: {' '.join(missing)}" if missing else "",
+            ]
             detail = "; ".join(filter(None, parts)) or "a '<' that is not a tag"
             problems.append(f"inline markup differs from the source ({detail}): {_source(message)!r}")
     return problems

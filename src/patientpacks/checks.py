@@ -51,7 +51,11 @@ def translation_not_reviewed(job: Job, catalogue: LoadedCatalogue, today: date) 
 def translation_past_review_date(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
     review = catalogue.review
     if review is not None and review.lapsed(today):
-        basis = "its Review-Due: line" if review.review_due else f"{REVIEW_LASTS.days} days after Reviewed-On: {review.reviewed_on}"
+        basis = (
+            "its Review-Due: line"
+            if review.review_due
+            else f"{REVIEW_LASTS.days} days after Reviewed-On: {review.reviewed_on}"
+        )
         return (
             f"translation past its review-due date {review.due.isoformat()} "
             f"({shown_path(catalogue.path)}: {basis})"

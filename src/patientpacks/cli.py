@@ -59,20 +59,76 @@ def make_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--pack", action="append", default=[], metavar="ID", help="build only this pack (repeatable)")
-    parser.add_argument("--locale", action="append", default=[], metavar="CODE", help="build only this locale, e.g. es (repeatable)")
-    parser.add_argument("--brand", action="append", default=[], metavar="ID", help="build only this brand (repeatable)")
-    parser.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default: dist/ in the project)")
-    parser.add_argument("--jobs", type=_positive_int, default=None, metavar="N", help="worker processes (default: the number of cores)")
-    parser.add_argument("--html", action="store_true", help="also write each leaflet's HTML beside its PDF, for inspection")
-    parser.add_argument("--strict", action="store_true", help="exit non-zero when any leaflet is a draft (not publishable)")
-    parser.add_argument("--force", action="store_true", help="rebuild every leaflet, even those whose inputs and PDF are unchanged")
-    parser.add_argument("--shard", type=_shard, default=None, metavar="K/N", help="build only the K-th of N deterministic shards of the leaflets (for N CI runners; see merge-manifests)")
-    parser.add_argument("--large-print", action="store_true", help="also build a large-print edition of each leaflet (<pack>.large-print.pdf: body 16 pt, one column)")
-    parser.add_argument("--print-shop", action="store_true", help="also build a print-shop edition of each leaflet (<pack>.print-shop.pdf: PDF/X-4, 3 mm bleed, crop marks)")
-    parser.add_argument("--bilingual", metavar="LOCALE", help="also build a bilingual edition of each leaflet (<pack>.bilingual-LOCALE.pdf): each section in the leaflet's language, then in LOCALE")
-    parser.add_argument("--time-limit", type=float, default=Limits.seconds, metavar="SECONDS", help="stop a leaflet that takes longer (default: %(default)s)")
-    parser.add_argument("--memory-limit", type=_positive_int, default=Limits.memory_mb, metavar="MB", help="stop a leaflet whose worker needs more memory (default: %(default)s)")
+    parser.add_argument(
+        "--pack", action="append", default=[], metavar="ID", help="build only this pack (repeatable)"
+    )
+    parser.add_argument(
+        "--locale",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="build only this locale, e.g. es (repeatable)",
+    )
+    parser.add_argument(
+        "--brand", action="append", default=[], metavar="ID", help="build only this brand (repeatable)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, metavar="DIR", help="output folder (default: dist/ in the project)"
+    )
+    parser.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="worker processes (default: the number of cores)",
+    )
+    parser.add_argument(
+        "--html", action="store_true", help="also write each leaflet's HTML beside its PDF, for inspection"
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="exit non-zero when any leaflet is a draft (not publishable)"
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild every leaflet, even those whose inputs and PDF are unchanged",
+    )
+    parser.add_argument(
+        "--shard",
+        type=_shard,
+        default=None,
+        metavar="K/N",
+        help="build only the K-th of N deterministic shards of the leaflets (for N CI runners; see merge-manifests)",
+    )
+    parser.add_argument(
+        "--large-print",
+        action="store_true",
+        help="also build a large-print edition of each leaflet (<pack>.large-print.pdf: body 16 pt, one column)",
+    )
+    parser.add_argument(
+        "--print-shop",
+        action="store_true",
+        help="also build a print-shop edition of each leaflet (<pack>.print-shop.pdf: PDF/X-4, 3 mm bleed, crop marks)",
+    )
+    parser.add_argument(
+        "--bilingual",
+        metavar="LOCALE",
+        help="also build a bilingual edition of each leaflet (<pack>.bilingual-LOCALE.pdf): each section in the leaflet's language, then in LOCALE",
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=Limits.seconds,
+        metavar="SECONDS",
+        help="stop a leaflet that takes longer (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--memory-limit",
+        type=_positive_int,
+        default=Limits.memory_mb,
+        metavar="MB",
+        help="stop a leaflet whose worker needs more memory (default: %(default)s)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only failures and the summary")
     parser.add_argument("--version", action="version", version=f"patientpacks {__version__}")
     return parser
@@ -164,8 +220,12 @@ def run_merge_manifests(argv: list[str]) -> int:
         prog="build_pdfs.py merge-manifests",
         description="Merge the manifests of shards (built with --shard K/N) into one.",
     )
-    parser.add_argument("manifests", nargs="+", type=Path, metavar="MANIFEST", help="the shards' manifest.json files")
-    parser.add_argument("--out", type=Path, required=True, metavar="FILE", help="where to write the merged manifest")
+    parser.add_argument(
+        "manifests", nargs="+", type=Path, metavar="MANIFEST", help="the shards' manifest.json files"
+    )
+    parser.add_argument(
+        "--out", type=Path, required=True, metavar="FILE", help="where to write the merged manifest"
+    )
     arguments = parser.parse_args(argv)
     try:
         entries = merge_manifests(arguments.manifests)

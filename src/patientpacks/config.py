@@ -99,7 +99,13 @@ class _Table:
             raise self.error(unknown[0], f"unknown key (expected one of: {', '.join(sorted(known))})")
 
 
-_KIND_NAMES = {str: "text", int: "a whole number", list: "a list", dict: "a table", date: "a date (YYYY-MM-DD)"}
+_KIND_NAMES = {
+    str: "text",
+    int: "a whole number",
+    list: "a list",
+    dict: "a table",
+    date: "a date (YYYY-MM-DD)",
+}
 
 
 def _parameters(table: _Table) -> dict[str, ParameterValue]:
@@ -124,8 +130,23 @@ def load_pack(directory: Path) -> Pack:
     path = directory / "pack.toml"
     top = _Table(read_toml(path), path)
     top.reject_unknown(
-        {"id", "title", "template", "version", "published", "review_due", "page_size",
-         "layout", "max_pages", "signoff", "safety", "sources", "parameters", "print_shop", "sections"}
+        {
+            "id",
+            "title",
+            "template",
+            "version",
+            "published",
+            "review_due",
+            "page_size",
+            "layout",
+            "max_pages",
+            "signoff",
+            "safety",
+            "sources",
+            "parameters",
+            "print_shop",
+            "sections",
+        }
     )
     pack_id = top.text("id")
     if pack_id != directory.name:
@@ -136,15 +157,19 @@ def load_pack(directory: Path) -> Pack:
     if not (directory / "title.html").is_file():
         raise ConfigError(f"the pack's title template title.html is missing from {directory}", path=path)
     sections = top.get("sections", list)
-    if not sections or not all(isinstance(name, str) and (directory / "sections" / name).is_file() for name in sections):
-        raise top.error("sections", f"must list the pack's section templates, each a file in {directory / 'sections'}")
+    if not sections or not all(
+        isinstance(name, str) and (directory / "sections" / name).is_file() for name in sections
+    ):
+        raise top.error(
+            "sections", f"must list the pack's section templates, each a file in {directory / 'sections'}"
+        )
     page_size = top.text("page_size")
     size, _, orientation = page_size.partition(" ")
     if page_size != "brand" and (size not in PAGE_SIZES or orientation not in ("", "landscape", "portrait")):
         raise top.error(
             "page_size",
-            f"unknown page size {page_size!r} (use \"brand\", or one of {', '.join(PAGE_SIZES)}, "
-            "optionally followed by \"landscape\")",
+            f'unknown page size {page_size!r} (use "brand", or one of {", ".join(PAGE_SIZES)}, '
+            'optionally followed by "landscape")',
         )
     layout = top.text("layout")
     if layout not in LAYOUTS:
@@ -223,7 +248,7 @@ def load_brand(path: Path) -> Brand:
     colours.reject_unknown({"primary", "accent"})
     for key in ("primary", "accent"):
         if not _COLOUR.fullmatch(colours.text(key)):
-            raise colours.error(key, f"must be a colour like \"#1F4E79\", not {colours.data[key]!r}")
+            raise colours.error(key, f'must be a colour like "#1F4E79", not {colours.data[key]!r}')
     failures = contrast_failures({key: colours.text(key) for key in ("primary", "accent")})
     if failures:
         fix = failures[0].pair.fix
@@ -267,7 +292,9 @@ def load_brand(path: Path) -> Brand:
 def _check_qr_url(table: _Table, url: str) -> None:
     """A web address, with only the placeholders {pack} and {locale}."""
     if not _QR_URL.fullmatch(url):
-        raise table.error("url", f"must be a web address starting with https:// or http://, with no spaces, not {url!r}")
+        raise table.error(
+            "url", f"must be a web address starting with https:// or http://, with no spaces, not {url!r}"
+        )
     unknown = set(_PLACEHOLDER.findall(url)) - {"pack", "locale"}
     if unknown or url.count("{") != url.count("}") or url.count("{") != len(_PLACEHOLDER.findall(url)):
         raise table.error("url", "may only use the placeholders {pack} and {locale}")
@@ -293,10 +320,6 @@ def check_brand_parameters(brand: Brand, packs: list[Pack]) -> None:
     for key, value in brand.parameters.items():
         where = {"path": brand.source_file, "key": f"parameters.{key}"}
         if key not in defaults:
-            raise ConfigError(
-                f"no pack has this parameter (known: {', '.join(sorted(defaults))})", **where
-            )
+            raise ConfigError(f"no pack has this parameter (known: {', '.join(sorted(defaults))})", **where)
         if type(value) is not type(defaults[key]):
-            raise ConfigError(
-                f"must be of the same kind as the pack's default {defaults[key]!r}", **where
-            )
+            raise ConfigError(f"must be of the same kind as the pack's default {defaults[key]!r}", **where)

@@ -54,11 +54,21 @@ class ColourPair:
 #: primary discs. Primary on accent cannot pass where primary on white fails
 #: (no accent is lighter than white), so the list reports the simpler fix first.
 BRAND_COLOUR_PAIRS = (
-    ColourPair("primary", WHITE, "headings, the clinic name and the white step numbers on primary discs",
-               "primary", "use a darker primary colour"),
+    ColourPair(
+        "primary",
+        WHITE,
+        "headings, the clinic name and the white step numbers on primary discs",
+        "primary",
+        "use a darker primary colour",
+    ),
     ColourPair(BODY_TEXT, "accent", "body text in the summary box", "accent", "use a lighter accent colour"),
-    ColourPair("primary", "accent", "the summary box's heading", "accent",
-               "use a lighter accent colour or a darker primary colour"),
+    ColourPair(
+        "primary",
+        "accent",
+        "the summary box's heading",
+        "accent",
+        "use a lighter accent colour or a darker primary colour",
+    ),
 )
 
 

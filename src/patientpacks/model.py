@@ -68,7 +68,9 @@ class Project:
     @property
     def asset_roots(self) -> tuple[Path, ...]:
         return (
-            self.assets_dir.resolve(), self.brands_dir.resolve(), self.templates_dir.resolve(),
+            self.assets_dir.resolve(),
+            self.brands_dir.resolve(),
+            self.templates_dir.resolve(),
             self.font_cache_dir.resolve(),
         )
 
@@ -260,9 +262,7 @@ class Job:
     def parameters(self) -> Mapping[str, ParameterValue]:
         """The pack's defaults with the brand's overrides for the keys the pack uses."""
         merged = dict(self.pack.parameters)
-        merged.update(
-            (key, value) for key, value in self.brand.parameters.items() if key in merged
-        )
+        merged.update((key, value) for key, value in self.brand.parameters.items() if key in merged)
         return merged
 
     @property

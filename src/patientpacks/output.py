@@ -41,7 +41,9 @@ def sha256_file(path: Path) -> str:
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMPORARY_PREFIX}{path.name}.", suffix=".tmp")
+        descriptor, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f"{TEMPORARY_PREFIX}{path.name}.", suffix=".tmp"
+        )
     except OSError as error:
         raise OutputError(f"cannot write: {error.strerror}", path=path) from None
     try:

@@ -88,7 +88,9 @@ class BuildReport:
 def _select(kind: str, found: list[str], wanted: tuple[str, ...]) -> list[str]:
     unknown = [item for item in wanted if item not in found]
     if unknown:
-        raise UsageError(f"unknown {kind} {', '.join(map(repr, unknown))} (found: {', '.join(found) or 'none'})")
+        raise UsageError(
+            f"unknown {kind} {', '.join(map(repr, unknown))} (found: {', '.join(found) or 'none'})"
+        )
     return [item for item in found if not wanted or item in wanted]
 
 
@@ -96,7 +98,9 @@ def load_inputs(project: Project, options: BuildOptions) -> LoadedInputs:
     inputs = LoadedInputs()
     found_packs = sorted(path.parent.name for path in project.packs_dir.glob("*/pack.toml"))
     pack_ids = _select("pack", found_packs, options.packs)
-    brand_ids = _select("brand", sorted(path.stem for path in project.brands_dir.glob("*.toml")), options.brands)
+    brand_ids = _select(
+        "brand", sorted(path.stem for path in project.brands_dir.glob("*.toml")), options.brands
+    )
     available = discover_locales(project.locales_dir)
     catalogue_locale = {locale: locale for locale in available}
     second_locales = [edition.second_locale for edition in options.editions if edition.second_locale]
@@ -107,7 +111,9 @@ def load_inputs(project: Project, options: BuildOptions) -> LoadedInputs:
             # A regional locale falls back to its language's catalogue, never
             # further (and never silently to English): pt_PT -> pt.
             catalogue_locale[locale] = language
-    available += [locale for locale in options.locales if locale in catalogue_locale and locale not in available]
+    available += [
+        locale for locale in options.locales if locale in catalogue_locale and locale not in available
+    ]
     locales = _select("locale", available, options.locales)
     for locale in second_locales:
         if locale not in catalogue_locale:
@@ -175,34 +181,49 @@ class _InputHasher:
         return self._trees[folder]
 
     def job(
-        self, project: Project, pack: Pack, brand: Brand, locale: str, edition: Edition,
-        catalogues: tuple[Path | None, ...], today: date,
+        self,
+        project: Project,
+        pack: Pack,
+        brand: Brand,
+        locale: str,
+        edition: Edition,
+        catalogues: tuple[Path | None, ...],
+        today: date,
     ) -> str:
         # The date matters only through the review-due checks (the pack's and
         # the translation's), so a new day alone does not rebuild anything.
         parts: list[tuple[str, str]] = [
-            ("tool", __version__), ("locale", locale), ("edition", edition.id),
+            ("tool", __version__),
+            ("locale", locale),
+            ("edition", edition.id),
             ("past review", str(today > pack.review_due)),
         ]
         parts += self.tree(pack.directory) + self.tree(project.templates_dir) + self.tree(project.assets_dir)
         parts += [self.file(brand.source_file), self.file(brand.logo.path)]
         for catalogue in catalogues:
             if catalogue is not None:
-                parts += [self.file(catalogue), ("translation past review", self.review_lapsed(catalogue, today))]
+                parts += [
+                    self.file(catalogue),
+                    ("translation past review", self.review_lapsed(catalogue, today)),
+                ]
         digest = hashlib.sha256()
         for name, value in parts:
             digest.update(f"{name}\0{value}\n".encode())
         return digest.hexdigest()
 
 
-def plan_jobs(project: Project, inputs: LoadedInputs, options: BuildOptions) -> tuple[list[Job], list[Failure]]:
+def plan_jobs(
+    project: Project, inputs: LoadedInputs, options: BuildOptions
+) -> tuple[list[Job], list[Failure]]:
     """One job per pack × locale × brand whose inputs all loaded; a failure for the rest."""
     jobs, failures = [], []
     hasher = _InputHasher(project.root)
     pack_ids = sorted({*inputs.packs, *(item for kind, item in inputs.errors if kind == "pack")})
     brand_ids = sorted({*inputs.brands, *(item for kind, item in inputs.errors if kind == "brand")})
     locales = sorted({*inputs.locales, *(item for kind, item in inputs.errors if kind == "locale")})
-    for brand_id, locale, pack_id, edition in itertools.product(brand_ids, locales, pack_ids, options.editions):
+    for brand_id, locale, pack_id, edition in itertools.product(
+        brand_ids, locales, pack_ids, options.editions
+    ):
         if edition.second_locale in (locale, locale.split("_")[0]):
             continue  # a leaflet is not bilingual with its own language
         label = f"{brand_id}/{locale}/{pack_id}{edition.file_suffix}"
@@ -232,8 +253,10 @@ def plan_jobs(project: Project, inputs: LoadedInputs, options: BuildOptions) -> 
                 source_files=tuple(
                     (role, *hasher.file(path))
                     for role, path in (
-                        ("pack", pack.source_file), ("brand", brand.source_file),
-                        ("catalogue", catalogue), ("second_catalogue", second_catalogue),
+                        ("pack", pack.source_file),
+                        ("brand", brand.source_file),
+                        ("catalogue", catalogue),
+                        ("second_catalogue", second_catalogue),
                     )
                     if path is not None
                 ),
@@ -251,7 +274,9 @@ def in_shard(label: str, shard: int, shards: int) -> bool:
     return int(hashlib.sha256(label.encode()).hexdigest(), 16) % shards == shard - 1
 
 
-def split_unchanged(jobs: list[Job], previous: list[dict], options: BuildOptions) -> tuple[list[Job], list[dict]]:
+def split_unchanged(
+    jobs: list[Job], previous: list[dict], options: BuildOptions
+) -> tuple[list[Job], list[dict]]:
     """The jobs to run, and the manifest entries of leaflets already up to
     date: same inputs, and the PDF on disk is the one the manifest records."""
     if options.force:
@@ -260,7 +285,11 @@ def split_unchanged(jobs: list[Job], previous: list[dict], options: BuildOptions
     to_build, unchanged = [], []
     for job in jobs:
         entry = by_key.get(job.relative_pdf_path)
-        if entry and entry.get("inputs_sha256") == job.inputs_sha256 and _intact(options.out_dir, entry, options.write_html):
+        if (
+            entry
+            and entry.get("inputs_sha256") == job.inputs_sha256
+            and _intact(options.out_dir, entry, options.write_html)
+        ):
             unchanged.append(entry)
         else:
             to_build.append(job)
@@ -296,7 +325,9 @@ def build(
         remove_stale_temporaries(options.out_dir)
         previous = read_manifest(options.out_dir)
         jobs, report.unchanged = split_unchanged(jobs, previous, options)
-        manifest = ManifestWriter(options.out_dir, previous, rebuilding=[job.relative_pdf_path for job in jobs])
+        manifest = ManifestWriter(
+            options.out_dir, previous, rebuilding=[job.relative_pdf_path for job in jobs]
+        )
         on_start(len(jobs))
         for result in run_jobs(project, jobs, options):
             if isinstance(result, Leaflet):

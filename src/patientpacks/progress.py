@@ -49,8 +49,12 @@ class BuildProgress:
             )
         if count >= PROGRESS_BAR_FROM and sys.stderr.isatty():
             self.bar = Progress(
-                TextColumn("building"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                console=Console(stderr=True), transient=True,
+                TextColumn("building"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
             )
             self.task = self.bar.add_task("leaflets", total=count)
             self.bar.start()

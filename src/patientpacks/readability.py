@@ -45,16 +45,19 @@ class Formula:
 
 FORMULAS = {
     SOURCE_LOCALE: Formula(
-        "Flesch-Kincaid grade", f"US school grade, target {TARGET_GRADE:g} or lower",
+        "Flesch-Kincaid grade",
+        f"US school grade, target {TARGET_GRADE:g} or lower",
         lambda stats, text: stats.flesch_kincaid_grade(text),
     ),
     "es": Formula(
-        "Fernández-Huerta", "reading ease 0-100, higher is easier",
+        "Fernández-Huerta",
+        "reading ease 0-100, higher is easier",
         lambda stats, text: stats.fernandez_huerta(text),
     ),
     # Variant 1, the one for prose ("Sachtexte").
     "de": Formula(
-        "Wiener Sachtextformel", "school grade 4-15, lower is easier",
+        "Wiener Sachtextformel",
+        "school grade 4-15, lower is easier",
         lambda stats, text: stats.wiener_sachtextformel(text, 1),
     ),
 }
@@ -202,4 +205,3 @@ def _render_sections(
     catalogue = source_catalogue() if path is None else load_catalogue(path, locale)
     html, _ = render_leaflet_html(environment, job, catalogue, draft=False, font_stack=())
     return leaflet_sections(html)
-

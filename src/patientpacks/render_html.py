@@ -105,7 +105,9 @@ def qr_code(url: str, title: str) -> markupsafe.Markup:
     code = segno.make(url, error="m")
     # The title comes from gettext already escaped as HTML; segno escapes it itself.
     plain_title = title.unescape() if isinstance(title, markupsafe.Markup) else title
-    return markupsafe.Markup(code.svg_inline(title=plain_title, omitsize=True, svgclass="qr-code", lineclass=None))
+    return markupsafe.Markup(
+        code.svg_inline(title=plain_title, omitsize=True, svgclass="qr-code", lineclass=None)
+    )
 
 
 def make_environment(project: Project) -> jinja2.Environment:
@@ -117,7 +119,10 @@ def make_environment(project: Project) -> jinja2.Environment:
         trim_blocks=False,
     )
     environment.filters.update(
-        format_date=_format_date, format_number=_format_number, format_list=_format_list, isolate=isolate,
+        format_date=_format_date,
+        format_number=_format_number,
+        format_list=_format_list,
+        isolate=isolate,
         qr_code=qr_code,
     )
     return environment
@@ -205,7 +210,9 @@ def render_second_language(
     language, and the record of what was translated."""
     leaflet = _leaflet_context(job, job.edition.second_locale, catalogue, draft=False, font_stack=font_stack)
     names = [job.pack.title_template_name, "safety_notes.html", *job.pack.sections]
-    (title, safety_notes, *sections), translations = _render_templates(environment, names, job, catalogue, leaflet)
+    (title, safety_notes, *sections), translations = _render_templates(
+        environment, names, job, catalogue, leaflet
+    )
     second = SecondLanguage(
         leaflet=leaflet,
         title=markupsafe.Markup(title),

@@ -45,11 +45,11 @@ class ProjectAssetFetcher(URLFetcher):
             raise RefusedFetch(f"refused to fetch {url[:200]!r}: only the project's own files may be used")
         path = Path(url2pathname(parts.path)).resolve()
         if not any(path.is_relative_to(root) for root in self.allowed_roots) or not path.is_file():
-            raise RefusedFetch(
-                f"refused to fetch {url[:200]!r}: not a file in the project's asset folders"
-            )
+            raise RefusedFetch(f"refused to fetch {url[:200]!r}: not a file in the project's asset folders")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type})
+        return URLFetcherResponse(
+            path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type}
+        )
 
 
 def font_face_rules(project: Project, faces: tuple[FontFace, ...]) -> str:
@@ -77,7 +77,12 @@ class LeafletRenderer:
         self.family_names = {family: subset_family(family) for family in setup.system_families}
         self.fonts_css = font_face_rules(project, font_faces)
         self.stylesheets = [
-            CSS(string=self.fonts_css, base_url=self.base_url, font_config=self.font_config, url_fetcher=self.fetcher),
+            CSS(
+                string=self.fonts_css,
+                base_url=self.base_url,
+                font_config=self.font_config,
+                url_fetcher=self.fetcher,
+            ),
             CSS(
                 filename=project.templates_dir / "leaflet.css",
                 font_config=self.font_config,
@@ -91,7 +96,9 @@ class LeafletRenderer:
 
     def _layout(self, html: str, job: Job) -> Document:
         return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
-            stylesheets=self.stylesheets, font_config=self.font_config, pdf_variant=job.edition.pdf_variant,
+            stylesheets=self.stylesheets,
+            font_config=self.font_config,
+            pdf_variant=job.edition.pdf_variant,
             output_intent=job.edition.output_intent,
         )
 
@@ -103,7 +110,9 @@ class LeafletRenderer:
         try:
             document = self._layout(html, job)
             if blank_page_html is not None and len(document.pages) % 4:
-                blanks = [self._layout(blank_page_html, job).pages[0] for _ in range(-len(document.pages) % 4)]
+                blanks = [
+                    self._layout(blank_page_html, job).pages[0] for _ in range(-len(document.pages) % 4)
+                ]
                 document = document.copy([*document.pages[:-1], *blanks, document.pages[-1]])
             # Leaflets never carry files: drop any attachment the HTML named.
             document.metadata.attachments = []
@@ -112,7 +121,9 @@ class LeafletRenderer:
                 # edition: PDF/UA-1 declares it; the print shop's PDF/X-4
                 # cannot declare both, but keeps the tags.
                 pdf = document.write_pdf(
-                    pdf_variant=job.edition.pdf_variant, pdf_tags=True, output_intent=job.edition.output_intent
+                    pdf_variant=job.edition.pdf_variant,
+                    pdf_tags=True,
+                    output_intent=job.edition.output_intent,
                 )
         except RefusedFetch as error:
             raise RenderError(f"{label}: {error}") from None

@@ -41,24 +41,39 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build_pdfs.py", description="Translator commands.")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("extract", help="templates -> locales/messages.pot (unchanged when only the date would change)")
-    commands.add_parser("update", help="merge messages.pot into every catalogue; changed strings become fuzzy")
-    init_parser = commands.add_parser("init", help="start a catalogue for a new locale, with a verified plural rule")
+    commands.add_parser(
+        "extract", help="templates -> locales/messages.pot (unchanged when only the date would change)"
+    )
+    commands.add_parser(
+        "update", help="merge messages.pot into every catalogue; changed strings become fuzzy"
+    )
+    init_parser = commands.add_parser(
+        "init", help="start a catalogue for a new locale, with a verified plural rule"
+    )
     init_parser.add_argument("locale", help="e.g. it, pt_PT, zh_Hant")
     stats_parser = commands.add_parser(
         "stats", help="translated, fuzzy and untranslated messages per locale and pack; reviews due soon"
     )
     stats_parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     check_parser = commands.add_parser(
-        "check", help="everything a translator must fix, as file:line: message, and each section's readability; "
-        "exit 1 if anything must be fixed"
+        "check",
+        help="everything a translator must fix, as file:line: message, and each section's readability; "
+        "exit 1 if anything must be fixed",
     )
-    check_parser.add_argument("--locale", action="append", default=[], metavar="CODE", help="only this locale (repeatable)")
-    check_parser.add_argument("--no-layout", action="store_true", help="skip building leaflets to check page budgets")
     check_parser.add_argument(
-        "--strict", action="store_true", help="exit 1 on warnings too (sections that read above the target grade)"
+        "--locale", action="append", default=[], metavar="CODE", help="only this locale (repeatable)"
     )
-    commands.add_parser("pseudo", help="regenerate the pseudo-locale en_XA from messages.pot (never edit it by hand)")
+    check_parser.add_argument(
+        "--no-layout", action="store_true", help="skip building leaflets to check page budgets"
+    )
+    check_parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 on warnings too (sections that read above the target grade)",
+    )
+    commands.add_parser(
+        "pseudo", help="regenerate the pseudo-locale en_XA from messages.pot (never edit it by hand)"
+    )
     return parser
 
 
@@ -73,7 +88,11 @@ def run_translator_command(project: Project, argv: list[str]) -> int:
 
 def _extract(project: Project, arguments: argparse.Namespace) -> int:
     changed = extract(project)
-    print("locales/messages.pot updated" if changed else "locales/messages.pot unchanged (only the date would change)")
+    print(
+        "locales/messages.pot updated"
+        if changed
+        else "locales/messages.pot unchanged (only the date would change)"
+    )
     return EXIT_OK
 
 
@@ -100,15 +119,19 @@ def _stats(project: Project, arguments: argparse.Namespace) -> int:
     today = date.today()
     due = reviews_due(project, [load_pack(project.packs_dir / pack_id) for pack_id in pack_ids], today)
     if arguments.json:
-        print(json.dumps(
-            {
-                "catalogues": [{**asdict(row), "percent": row.percent} for row in rows],
-                "reviews_due": [{**asdict(row), "due": row.due.isoformat()} for row in due],
-            },
-            indent=2,
-        ))
+        print(
+            json.dumps(
+                {
+                    "catalogues": [{**asdict(row), "percent": row.percent} for row in rows],
+                    "reviews_due": [{**asdict(row), "due": row.due.isoformat()} for row in due],
+                },
+                indent=2,
+            )
+        )
         return EXIT_OK
-    header = f"{'locale':<9} {'pack':<16} {'translated':>10} {'fuzzy':>6} {'untransl.':>9} {'done':>7}  reviewed"
+    header = (
+        f"{'locale':<9} {'pack':<16} {'translated':>10} {'fuzzy':>6} {'untransl.':>9} {'done':>7}  reviewed"
+    )
     print(header)
     print("-" * len(header))
     for row in rows:
@@ -165,8 +188,10 @@ def _print_readability(reports: list[PackReadability]) -> None:
             print(f"  {locale}: {FORMULAS[locale].name} ({FORMULAS[locale].scale})")
         print(f"  {'section':<54} {'words':>5}" + "".join(f" {locale:>6}" for locale in locales))
         for section in report.sections:
-            scores = "".join(f" {section.scores[locale]:>6.1f}" for locale in locales) if section.scores else (
-                "  not scored: no sentences (a form)"
+            scores = (
+                "".join(f" {section.scores[locale]:>6.1f}" for locale in locales)
+                if section.scores
+                else ("  not scored: no sentences (a form)")
             )
             flag = "  above target" if section.above_target else ""
             print(f"  {section.heading[:54]:<54} {section.words:>5}{scores}{flag}")
@@ -190,7 +215,11 @@ def _page_budget_problems(project: Project, locales: list[str]) -> list[Problem]
             )
 
     with tempfile.TemporaryDirectory() as folder:
-        build(project, BuildOptions(out_dir=Path(folder), locales=tuple(locales), jobs=default_jobs()), on_result=note)
+        build(
+            project,
+            BuildOptions(out_dir=Path(folder), locales=tuple(locales), jobs=default_jobs()),
+            on_result=note,
+        )
     return problems
 
 

@@ -98,9 +98,13 @@ def build_or_fail(builder: LeafletBuilder, job: Job, limits: Limits) -> Leaflet 
     try:
         return builder.build(job)
     except LeafletTimeout:
-        return Failure(job.label, f"stopped after {limits.seconds:g} s, the time limit for one leaflet (--time-limit)")
+        return Failure(
+            job.label, f"stopped after {limits.seconds:g} s, the time limit for one leaflet (--time-limit)"
+        )
     except MemoryError:
-        return Failure(job.label, f"stopped at {limits.memory_mb} MB, the memory limit for one leaflet (--memory-limit)")
+        return Failure(
+            job.label, f"stopped at {limits.memory_mb} MB, the memory limit for one leaflet (--memory-limit)"
+        )
     except PatientPacksError as error:
         return Failure(job.label, str(error))
     except Exception as error:  # a bug: fail this leaflet, keep building the others
@@ -139,14 +143,20 @@ def run_jobs(project: Project, jobs: list[Job], options: BuildOptions) -> Iterat
     # max_tasks_per_child hung in our tests on Python 3.11.)
     batch = workers * RECYCLE_AFTER
     for start in range(0, len(ordered), batch):
-        yield from _run_batch(project, ordered[start:start + batch], options, workers, context)
+        yield from _run_batch(project, ordered[start : start + batch], options, workers, context)
 
 
 def _run_batch(
-    project: Project, jobs: list[Job], options: BuildOptions, workers: int, context: multiprocessing.context.BaseContext
+    project: Project,
+    jobs: list[Job],
+    options: BuildOptions,
+    workers: int,
+    context: multiprocessing.context.BaseContext,
 ) -> Iterator[Leaflet | Failure]:
     with ProcessPoolExecutor(
-        max_workers=min(workers, len(jobs)), mp_context=context, initializer=_start_worker,
+        max_workers=min(workers, len(jobs)),
+        mp_context=context,
+        initializer=_start_worker,
         initargs=(project, options.today, options.limits),
     ) as pool:
         futures = {pool.submit(_build_in_worker, job): job for job in jobs}

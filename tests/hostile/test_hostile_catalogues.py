@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 from ..conftest import run_cli
 from .conftest import LEAFLET, manifest_entry, pdf_facts, set_translation
 
-HOSTNAME = Path("/etc/hostname").read_text().strip() if Path("/etc/hostname").exists() else socket.gethostname()
+HOSTNAME = (
+    Path("/etc/hostname").read_text().strip() if Path("/etc/hostname").exists() else socket.gethostname()
+)
 
 PAYLOADS = {
     "img-file": '<img src="file:///etc/hostname">Registro',
@@ -31,18 +33,35 @@ PAYLOADS = {
 
 
 def build_card(project: Path, out: Path, *extra: str) -> int:
-    return run_cli(project, "--out", str(out), "--pack", "aftercare-card", "--brand", "maple-street-us",
-                   "--locale", "es", "--html", "--quiet", *extra)
+    return run_cli(
+        project,
+        "--out",
+        str(out),
+        "--pack",
+        "aftercare-card",
+        "--brand",
+        "maple-street-us",
+        "--locale",
+        "es",
+        "--html",
+        "--quiet",
+        *extra,
+    )
 
 
 @pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
-def test_markup_a_source_string_does_not_have_is_never_rendered(project: Path, tmp_path: Path, payload: str, capsys) -> None:
+def test_markup_a_source_string_does_not_have_is_never_rendered(
+    project: Path, tmp_path: Path, payload: str, capsys
+) -> None:
     set_translation(project, "Your treatment record", payload)
     out = tmp_path / "out"
     assert build_card(project, out) == 0
     entry = manifest_entry(out)
     assert entry["status"] == "draft"
-    assert any("'Your treatment record' (translation not used: inline markup differs" in reason for reason in entry["reasons"])
+    assert any(
+        "'Your treatment record' (translation not used: inline markup differs" in reason
+        for reason in entry["reasons"]
+    )
     html = (out / f"{LEAFLET}.html").read_text()
     assert payload not in html
     assert "Your treatment record" in html  # the source text stands in, visibly
@@ -65,15 +84,47 @@ def test_translation_may_use_the_markup_its_source_uses(project: Path, tmp_path:
     msgid = "<strong>Anti-wrinkle injections are not fillers.</strong> They do not add volume. Dermal fillers, such as hyaluronic acid, are a different treatment."
     set_translation(project, msgid, "<strong>No son rellenos.</strong> No añaden volumen.")
     out = tmp_path / "out"
-    assert run_cli(project, "--out", str(out), "--pack", "neuromodulators", "--brand", "maple-street-us", "--locale", "es", "--html", "--quiet") == 0
-    assert "<strong>No son rellenos.</strong> No añaden volumen." in (out / "maple-street-us/es/neuromodulators.html").read_text()
+    assert (
+        run_cli(
+            project,
+            "--out",
+            str(out),
+            "--pack",
+            "neuromodulators",
+            "--brand",
+            "maple-street-us",
+            "--locale",
+            "es",
+            "--html",
+            "--quiet",
+        )
+        == 0
+    )
+    assert (
+        "<strong>No son rellenos.</strong> No añaden volumen."
+        in (out / "maple-street-us/es/neuromodulators.html").read_text()
+    )
 
 
 def test_an_attribute_on_an_allowed_tag_is_refused(project: Path, tmp_path: Path) -> None:
     msgid = "<strong>Anti-wrinkle injections are not fillers.</strong> They do not add volume. Dermal fillers, such as hyaluronic acid, are a different treatment."
-    set_translation(project, msgid, '<strong style="background:url(http://127.0.0.1:1/)">No son rellenos.</strong>')
+    set_translation(
+        project, msgid, '<strong style="background:url(http://127.0.0.1:1/)">No son rellenos.</strong>'
+    )
     out = tmp_path / "out"
-    run_cli(project, "--out", str(out), "--pack", "neuromodulators", "--brand", "maple-street-us", "--locale", "es", "--html", "--quiet")
+    run_cli(
+        project,
+        "--out",
+        str(out),
+        "--pack",
+        "neuromodulators",
+        "--brand",
+        "maple-street-us",
+        "--locale",
+        "es",
+        "--html",
+        "--quiet",
+    )
     html = (out / "maple-street-us/es/neuromodulators.html").read_text()
     assert "127.0.0.1" not in html
 
@@ -81,9 +132,17 @@ def test_an_attribute_on_an_allowed_tag_is_refused(project: Path, tmp_path: Path
 @pytest.mark.parametrize(
     "msgstr",
     # misspelt, wrong type, a bare %, a trailing %, and Jinja syntax instead of the placeholder
-    ["Teléfono: %(telefono)s", "Teléfono: %(phone)d", "Teléfono: 100% %(phone)s", "Teléfono: %(phone)s %", "Teléfono: {{ brand.name }}"],
+    [
+        "Teléfono: %(telefono)s",
+        "Teléfono: %(phone)d",
+        "Teléfono: 100% %(phone)s",
+        "Teléfono: %(phone)s %",
+        "Teléfono: {{ brand.name }}",
+    ],
 )
-def test_placeholder_mistakes_draft_the_leaflet_instead_of_crashing(project: Path, tmp_path: Path, msgstr: str) -> None:
+def test_placeholder_mistakes_draft_the_leaflet_instead_of_crashing(
+    project: Path, tmp_path: Path, msgstr: str
+) -> None:
     set_translation(project, "Phone: %(phone)s", msgstr)
     out = tmp_path / "out"
     assert build_card(project, out) == 0
@@ -92,8 +151,12 @@ def test_placeholder_mistakes_draft_the_leaflet_instead_of_crashing(project: Pat
     assert "Phone: (555) 010-0142" in " ".join(pdf_facts(out / f"{LEAFLET}.pdf")["text"].split())
 
 
-def test_a_broken_safety_translation_fails_the_leaflet_with_a_clear_message(project: Path, tmp_path: Path, capsys) -> None:
-    set_translation(project, "Call the clinic on %(phone)s", "Llame a la clínica al <img src=x>", context="safety")
+def test_a_broken_safety_translation_fails_the_leaflet_with_a_clear_message(
+    project: Path, tmp_path: Path, capsys
+) -> None:
+    set_translation(
+        project, "Call the clinic on %(phone)s", "Llame a la clínica al <img src=x>", context="safety"
+    )
     out = tmp_path / "out"
     assert build_card(project, out) == 1
     error = capsys.readouterr().err
@@ -102,7 +165,9 @@ def test_a_broken_safety_translation_fails_the_leaflet_with_a_clear_message(proj
     assert not (out / f"{LEAFLET}.pdf").exists()
 
 
-def test_an_oversized_translation_is_drafted_or_stopped_never_a_crash(project: Path, tmp_path: Path, capsys) -> None:
+def test_an_oversized_translation_is_drafted_or_stopped_never_a_crash(
+    project: Path, tmp_path: Path, capsys
+) -> None:
     set_translation(project, "Your treatment record", "Registro " * 20000)
     out = tmp_path / "out"
     status = build_card(project, out, "--time-limit", "20")
@@ -120,13 +185,34 @@ def test_an_oversized_translation_is_drafted_or_stopped_never_a_crash(project: P
     st.lists(
         st.one_of(
             st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=10),
-            st.sampled_from(["<", ">", "&", "%", "{", "}", "{{", "%(phone)s", "%(x)s", "<strong>", "</strong>",
-                             "<img src=file:///etc/hostname>", "\u202e", "\u2067", "\u200f", "\x00", "\\"]),
+            st.sampled_from(
+                [
+                    "<",
+                    ">",
+                    "&",
+                    "%",
+                    "{",
+                    "}",
+                    "{{",
+                    "%(phone)s",
+                    "%(x)s",
+                    "<strong>",
+                    "</strong>",
+                    "<img src=file:///etc/hostname>",
+                    "\u202e",
+                    "\u2067",
+                    "\u200f",
+                    "\x00",
+                    "\\",
+                ]
+            ),
         ),
         max_size=8,
     ).map("".join)
 )
-def test_any_translation_builds_safely_or_fails_clearly(project: Path, tmp_path_factory, capsys, msgstr: str) -> None:
+def test_any_translation_builds_safely_or_fails_clearly(
+    project: Path, tmp_path_factory, capsys, msgstr: str
+) -> None:
     set_translation(project, "Phone: %(phone)s", msgstr)
     out = tmp_path_factory.mktemp("out")
     status = build_card(project, out)

@@ -19,7 +19,9 @@ from ..conftest import REPO
 def start_build(out: Path, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, str(REPO / "build_pdfs.py"), "--out", str(out), "--quiet", "--jobs", "2", *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -34,9 +36,9 @@ def processes_writing_to(out: Path) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
         try:
-            if entry.name.isdigit() and str(out).encode() in (entry / "cmdline").read_bytes():
-                if b"Z" not in (entry / "stat").read_bytes().rsplit(b")", 1)[1][:3]:  # not a zombie
-                    found.append(int(entry.name))
+            writing = entry.name.isdigit() and str(out).encode() in (entry / "cmdline").read_bytes()
+            if writing and b"Z" not in (entry / "stat").read_bytes().rsplit(b")", 1)[1][:3]:  # not a zombie
+                found.append(int(entry.name))
         except OSError:
             continue
     return found

@@ -41,7 +41,19 @@ def test_a_malformed_catalogue_fails_only_its_leaflets_and_keeps_the_last_good_p
     project: Path, tmp_path: Path, capsys, how: str, message: str
 ) -> None:
     out = tmp_path / "out"
-    arguments = ("--out", str(out), "--pack", "aftercare-card", "--brand", "harbour-lane-uk", "--locale", "es", "--locale", "fr", "--quiet")
+    arguments = (
+        "--out",
+        str(out),
+        "--pack",
+        "aftercare-card",
+        "--brand",
+        "harbour-lane-uk",
+        "--locale",
+        "es",
+        "--locale",
+        "fr",
+        "--quiet",
+    )
     assert run_cli(project, *arguments) == 0
     good = (out / "harbour-lane-uk/es/aftercare-card.pdf").read_bytes()
     capsys.readouterr()
@@ -60,13 +72,23 @@ def test_a_malformed_catalogue_fails_only_its_leaflets_and_keeps_the_last_good_p
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ('file = "logos/harbour-lane.svg"', 'file = "logos/gone.svg"', "harbour-lane-uk.toml: logo.file: logo file not found"),
+        (
+            'file = "logos/harbour-lane.svg"',
+            'file = "logos/gone.svg"',
+            "harbour-lane-uk.toml: logo.file: logo file not found",
+        ),
         ('paper = "A4"', 'paper = "Tabloid"', "harbour-lane-uk.toml: paper: unknown paper size 'Tabloid'"),
         ('primary = "#203A72"', 'primary = "#20"', "harbour-lane-uk.toml: colours.primary: must be a colour"),
-        ('primary = "#203A72"', 'primary = "red; } body { background: url(http://127.0.0.1:1/)"', "harbour-lane-uk.toml: colours.primary: must be a colour"),
+        (
+            'primary = "#203A72"',
+            'primary = "red; } body { background: url(http://127.0.0.1:1/)"',
+            "harbour-lane-uk.toml: colours.primary: must be a colour",
+        ),
     ],
 )
-def test_a_malformed_brand_fails_only_its_leaflets(project: Path, tmp_path: Path, capsys, old: str, new: str, message: str) -> None:
+def test_a_malformed_brand_fails_only_its_leaflets(
+    project: Path, tmp_path: Path, capsys, old: str, new: str, message: str
+) -> None:
     brand = project / "brands/harbour-lane-uk.toml"
     brand.write_text(brand.read_text().replace(old, new))
     out = tmp_path / "out"
@@ -79,9 +101,26 @@ def test_a_malformed_brand_fails_only_its_leaflets(project: Path, tmp_path: Path
 
 def test_a_clinic_name_with_markup_characters_prints_as_written(project: Path, tmp_path: Path) -> None:
     brand = project / "brands/harbour-lane-uk.toml"
-    brand.write_text(brand.read_text().replace('name = "Harbour Lane Aesthetics"', 'name = "Smith & Jones <Aesthetics>"'))
+    brand.write_text(
+        brand.read_text().replace('name = "Harbour Lane Aesthetics"', 'name = "Smith & Jones <Aesthetics>"')
+    )
     out = tmp_path / "out"
-    assert run_cli(project, "--out", str(out), "--pack", "aftercare-card", "--locale", "ar", "--brand", "harbour-lane-uk", "--quiet", "--html") == 0
+    assert (
+        run_cli(
+            project,
+            "--out",
+            str(out),
+            "--pack",
+            "aftercare-card",
+            "--locale",
+            "ar",
+            "--brand",
+            "harbour-lane-uk",
+            "--quiet",
+            "--html",
+        )
+        == 0
+    )
     html = (out / "harbour-lane-uk/ar/aftercare-card.html").read_text()
     assert "Smith &amp; Jones &lt;Aesthetics&gt;" in html
     assert "<Aesthetics>" not in html
