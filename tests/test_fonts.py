@@ -57,5 +57,20 @@ def test_a_system_font_harfbuzz_cannot_read_is_an_error_naming_the_file(tmp_path
     faces = tuple(
         replace(face, path=broken) if face.family in setup.system_families else face for face in setup.faces
     )
-    with pytest.raises(ConfigError, match="NotoSansCJK-Regular.ttc: HarfBuzz could not subset face 2"):
+    with pytest.raises(ConfigError, match=r"NotoSansCJK-Regular\.ttc: HarfBuzz could not subset face 2"):
         subset_system_faces(replace(setup, faces=faces), "治疗", tmp_path / "cache")
+
+
+def test_cjk_subset_numbers_each_glyph_with_its_own_cid(tmp_path: Path) -> None:
+    # A PDF reader looks a CID-keyed font's glyphs up by CID (MuPDF,
+    # Ghostscript) or by glyph number (poppler, PDFium): only CID = glyph
+    # number makes every reader draw the same Chinese character.
+    from fontTools.ttLib import TTFont
+
+    project = Project(REPO)
+    setup = load_font_setup(project.fonts_dir)
+    for subset in subset_system_faces(setup, project_text(project.text_input_files()), tmp_path):
+        top_dict = TTFont(subset.path)["CFF "].cff.topDictIndex[0]
+        assert hasattr(top_dict, "ROS"), "the CJK subset is expected to stay CID-keyed"
+        cids = [0 if name == ".notdef" else int(name.removeprefix("cid")) for name in top_dict.charset]
+        assert cids == list(range(len(cids))), subset.path

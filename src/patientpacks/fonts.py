@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import os
 import string
 import subprocess
@@ -90,11 +91,16 @@ def _codepoints(path: Path, index: int) -> frozenset[int]:
 
 
 def _system_face(family: str, face: str, package: str, source_file: Path) -> FontFace:
-    pattern = family + {"regular": "", "bold": ":bold", "italic": ":italic", "bold-italic": ":bold:italic"}[face]
+    pattern = (
+        family + {"regular": "", "bold": ":bold", "italic": ":italic", "bold-italic": ":bold:italic"}[face]
+    )
     try:
         found = subprocess.run(
             ["fc-match", "--format=%{family}\n%{file}\n%{index}", pattern],
-            capture_output=True, text=True, check=True, timeout=30,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
         ).stdout.splitlines()
     except (OSError, subprocess.SubprocessError) as error:
         raise ConfigError(f"cannot ask fontconfig for {family!r}: {error}", path=source_file) from None
@@ -121,12 +127,15 @@ def load_font_setup(fonts_dir: Path) -> FontSetup:
         if unknown or "regular" not in spec:
             raise ConfigError(
                 f"a family needs a regular face and only these keys: {', '.join(FACES)}",
-                path=source_file, key=f"families.{family}",
+                path=source_file,
+                key=f"families.{family}",
             )
         for face, file_name in spec.items():
             path = fonts_dir / file_name
             if not path.is_file():
-                raise ConfigError(f"font file not found: {path}", path=source_file, key=f"families.{family}.{face}")
+                raise ConfigError(
+                    f"font file not found: {path}", path=source_file, key=f"families.{family}.{face}"
+                )
             faces.append(FontFace(family=family, face=face, path=path))
     families = {face.family for face in faces}
     stacks = {}
@@ -170,10 +179,16 @@ def subset_system_faces(setup: FontSetup, text: str, cache_dir: Path) -> tuple[F
     return tuple(faces)
 
 
+#: Bumped whenever the way subsets are made changes, so that no cached subset
+#: made the old way is used again (2: CIDs numbered as glyphs).
+_SUBSET_FORMAT = 2
+
+
 def _subsetter_version() -> str:
+    import fontTools
     import uharfbuzz
 
-    return uharfbuzz.__version__
+    return f"{_SUBSET_FORMAT}|{uharfbuzz.__version__}|{fontTools.version}"
 
 
 def subset_family(family: str) -> str:
@@ -199,16 +214,59 @@ def _write_subset(face: FontFace, characters: str, path: Path) -> None:
     try:
         subset = hb.subset(hb.Face(hb.Blob.from_file_path(str(face.path)), face.index), request)
     except RuntimeError as error:
-        raise ConfigError(f"HarfBuzz could not subset face {face.index} of this font: {error}", path=face.path) from None
+        raise ConfigError(
+            f"HarfBuzz could not subset face {face.index} of this font: {error}", path=face.path
+        ) from None
+    data = cids_numbered_as_glyphs(subset.blob.data)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Written beside its final name and renamed: two workers may race here.
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as file:
-            file.write(subset.blob.data)
+            file.write(data)
         os.replace(temporary, path)
     finally:
         Path(temporary).unlink(missing_ok=True)
+
+
+def cids_numbered_as_glyphs(font_data: bytes) -> bytes:
+    """A CID-keyed OpenType font whose glyph number ``n`` has CID ``n``.
+
+    HarfBuzz renumbers the glyphs of a subset but keeps each glyph's CID from
+    the full font (Noto Sans CJK: CID = glyph number there, up to 65,534).
+    WeasyPrint writes glyph numbers into the page as CIDs, with the font as a
+    CIDFontType0 program; the PDF standard (ISO 32000, 9.7.4.2) looks a CID
+    up in the font's charset, and MuPDF and Ghostscript (CUPS, print-shop
+    RIPs) do so, drawing ``.notdef`` for every Chinese character, while
+    poppler and PDFium take the code as a glyph number. With CID = glyph
+    number both readings select the same glyph. No subsetter offers this
+    (HarfBuzz's RETAIN_GIDS keeps all 65,535 glyph slots, which every PDF
+    would then carry), so the charset is rewritten with fontTools: a few
+    hundred milliseconds, once per cached subset. Fonts that are not
+    CID-keyed CFF (TrueType outlines, name-keyed CFF) come back unchanged.
+    """
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(font_data), lazy=True)
+    if "CFF " not in font:
+        return font_data
+    top_dict = font["CFF "].cff.topDictIndex[0]
+    if not hasattr(top_dict, "ROS"):
+        return font_data
+    old_names = list(top_dict.charset)
+    new_names = [".notdef", *(f"cid{number:05d}" for number in range(1, len(old_names)))]
+    if old_names == new_names:
+        return font_data
+    renamed = dict(zip(old_names, new_names, strict=True))
+    # Only the CFF table names glyphs; every other table refers to them by
+    # number and is copied as it is (the font was opened lazily).
+    char_strings = top_dict.CharStrings
+    char_strings.charStrings = {renamed[name]: index for name, index in char_strings.charStrings.items()}
+    top_dict.charset = new_names
+    font.setGlyphOrder(new_names)
+    output = io.BytesIO()
+    font.save(output, reorderTables=False)
+    return output.getvalue()
 
 
 def project_text(paths: list[Path]) -> str:
