@@ -8,12 +8,14 @@ cd "$(dirname "$0")/.."
 # Pango lays out text; HarfBuzz-Subset makes font subsetting 5-10x faster than
 # WeasyPrint's fontTools fallback; fonts-noto-cjk has the Chinese fonts (too big
 # to ship in the repository; the other fonts are in assets/fonts); poppler-utils
-# (pdftoppm) renders pages to PNG for looking at them.
+# (pdftoppm), mupdf-tools (mutool) and ghostscript render pages to PNG for
+# looking at them, and the tests compare what each renderer draws (PDFium comes
+# from PyPI, pypdfium2).
 # With --bench, also what the benchmark's warm-Chromium comparison needs:
 # Debian's chromium and Playwright (which drives it; it downloads no browser).
 bench=false
 [ "${1:-}" = "--bench" ] && bench=true
-system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk poppler-utils)
+system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk poppler-utils mupdf-tools ghostscript)
 $bench && system_packages+=(chromium)
 missing=()
 for package in "${system_packages[@]}"; do
