@@ -39,6 +39,40 @@ def example_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+#: The editions beyond the standard one, in a left-to-right language, a
+#: right-to-left one and the source (bilingual ones with English).
+EDITION_ARGS = (
+    "--large-print",
+    "--print-shop",
+    "--bilingual",
+    "en",
+    "--locale",
+    "en",
+    "--locale",
+    "es",
+    "--locale",
+    "fa",
+)
+
+
+@pytest.fixture(scope="session")
+def editions_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every edition of every pack, for both brands, in English, Spanish and
+    Persian (the bilingual ones with English: Spanish-English, Persian-English)."""
+    out = tmp_path_factory.mktemp("editions")
+    assert run_cli(REPO, "--out", str(out), *EDITION_ARGS, "--jobs", "2", "-q") == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def every_example_pdf(example_dist: Path, editions_dist: Path) -> list[Path]:
+    """Every example leaflet in every edition, once: the standard ones of
+    every locale, and the large-print, print-shop and bilingual ones."""
+    standard = sorted(example_dist.rglob("*.pdf"))
+    others = sorted(path for path in editions_dist.rglob("*.pdf") if path.name.count(".") == 2)
+    return standard + others
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A private copy of the example project that a test may edit."""

@@ -18,34 +18,10 @@ from pypdf.generic import ArrayObject, DictionaryObject
 
 from patientpacks.render_html import qr_code
 
-from .conftest import REPO, pdf_text, run_cli
+from .conftest import EDITION_ARGS, REPO, pdf_text, run_cli
 
 MM = 72 / 25.4
 A4 = (210 * MM, 297 * MM)
-EDITION_ARGS = (
-    "--large-print",
-    "--print-shop",
-    "--bilingual",
-    "en",
-    "--locale",
-    "en",
-    "--locale",
-    "es",
-    "--locale",
-    "fa",
-    "--jobs",
-    "2",
-    "-q",
-)
-
-
-@pytest.fixture(scope="module")
-def editions_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every edition of every pack, for both brands, in English, Spanish and
-    Persian (the bilingual ones with English: Spanish-English, Persian-English)."""
-    out = tmp_path_factory.mktemp("editions")
-    assert run_cli(REPO, "--out", str(out), *EDITION_ARGS) == 0
-    return out
 
 
 def manifest(out: Path) -> dict[str, dict]:
