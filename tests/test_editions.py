@@ -189,7 +189,7 @@ def test_building_twice_gives_byte_identical_pdfs_in_every_edition(
     editions_dist: Path, tmp_path: Path
 ) -> None:
     again = tmp_path / "again"
-    assert run_cli(REPO, "--out", str(again), *EDITION_ARGS) == 0
+    assert run_cli(REPO, "--out", str(again), *EDITION_ARGS, "--jobs", "2", "-q") == 0
     pdfs = sorted(path.relative_to(editions_dist) for path in editions_dist.rglob("*.pdf"))
     assert len(pdfs) == 44
     for pdf in pdfs:
