@@ -1,0 +1,81 @@
+"""Every printer and every reader draws the same leaflet.
+
+Each example PDF, in every edition, is drawn by poppler, MuPDF, Ghostscript
+and PDFium, and the pages are compared. This is how the Chinese leaflets
+were found to print as boxes (Ghostscript) or blank (MuPDF) while poppler,
+which the other tests read with, drew them right.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from patientpacks import fonts
+
+from .conftest import REPO, run_cli
+from .renderers import PageComparison, compare_renderings, render_everywhere
+
+#: Most of a page's ink may be off by a pixel between two renderers, never more.
+MAX_MISMATCH = 0.15
+#: How much darker or lighter one renderer may draw a page than poppler (in
+#: shades of grey: renderers anti-alias and darken text differently).
+INK_RATIO_RANGE = (0.9, 1.1)
+#: What a renderer may print that is not about the file: Debian's MuPDF is
+#: built without colour management and says so for every file.
+HARMLESS_WARNINGS = {"warning: ICC support is not available"}
+
+
+def disagreements(pdf: Path) -> list[str]:
+    """Everything on which the four renderers disagree about ``pdf``."""
+    renderings = render_everywhere(pdf)
+    problems = [
+        f"{rendering.renderer}: {line}"
+        for rendering in renderings
+        for line in rendering.warnings.splitlines()
+        if line.strip() and line.strip() not in HARMLESS_WARNINGS
+    ]
+    for comparison in compare_renderings(renderings):
+        problems += _page_problems(comparison)
+    return problems
+
+
+def _page_problems(comparison: PageComparison) -> list[str]:
+    where = f"{comparison.renderer}, page {comparison.page}"
+    problems = []
+    if comparison.mismatch > MAX_MISMATCH:
+        problems.append(f"{where}: {comparison.mismatch:.0%} of the ink differs from poppler's page")
+    low, high = INK_RATIO_RANGE
+    if not low <= comparison.ink_ratio <= high:
+        problems.append(f"{where}: {comparison.ink_ratio:.2f} times poppler's ink")
+    return problems
+
+
+def test_every_example_pdf_is_drawn_alike_by_poppler_mupdf_ghostscript_and_pdfium(
+    every_example_pdf: list[Path],
+) -> None:
+    assert len(every_example_pdf) == 80  # 48 standard, 12 large print, 12 print shop, 8 bilingual
+    # The renderers run as processes (PDFium under a lock): two at a time.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        found = dict(zip(every_example_pdf, pool.map(disagreements, every_example_pdf), strict=True))
+    failing = [
+        f"{'/'.join(pdf.parts[-3:])}: {'; '.join(problems)}" for pdf, problems in found.items() if problems
+    ]
+    assert not failing, "\n".join(failing)
+
+
+def test_a_chinese_font_whose_cids_are_not_its_glyph_numbers_is_caught(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The font subset as it was made before the fix: HarfBuzz's, CIDs kept
+    # from the full font. Workers are forked, so they inherit the change.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(fonts, "cids_numbered_as_glyphs", lambda font_data: font_data)
+    out = tmp_path / "out"
+    assert run_cli(REPO, "--out", str(out), "--locale", "zh_Hans", "--brand", "harbour-lane-uk",
+                   "--pack", "aftercare-card", "--jobs", "1", "-q") == 0  # fmt: skip
+    problems = disagreements(out / "harbour-lane-uk/zh_Hans/aftercare-card.pdf")
+    assert any(problem.startswith("MuPDF: warning: FT_Load_Glyph") for problem in problems), problems
+    assert any(problem.startswith("Ghostscript, page 1:") for problem in problems), problems
