@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -75,6 +76,9 @@ class BuildReport:
     #: Manifest entries of the leaflets that were up to date and not rebuilt.
     unchanged: list[dict] = field(default_factory=list)
     manifest_path: Path | None = None
+    #: Stopped before every leaflet was built (Ctrl-C, SIGTERM, or the
+    #: caller's ``stop``): the manifest lists exactly the PDFs written.
+    interrupted: bool = False
 
     @property
     def draft_count(self) -> int:
@@ -311,10 +315,14 @@ def build(
     options: BuildOptions,
     on_result: Callable[[Leaflet | Failure], None] = lambda result: None,
     on_start: Callable[[int], None] = lambda count: None,
+    stop: threading.Event | None = None,
 ) -> BuildReport:
     """Build the selected leaflets into ``options.out_dir``; never raises for a
     single leaflet's problem (see :class:`BuildReport`). ``on_start`` is told
-    how many leaflets will be built, ``on_result`` each one as it is done."""
+    how many leaflets will be built, ``on_result`` each one as it is done.
+    Setting ``stop`` ends the build within a fraction of a second: the workers
+    are stopped, and the manifest is written for the PDFs already written."""
+    stop = stop or threading.Event()
     load_font_setup(project.fonts_dir)  # a font problem stops the build before any work
     inputs = load_inputs(project, options)
     jobs, failures = plan_jobs(project, inputs, options)
@@ -329,7 +337,7 @@ def build(
             options.out_dir, previous, rebuilding=[job.relative_pdf_path for job in jobs]
         )
         on_start(len(jobs))
-        for result in run_jobs(project, jobs, options):
+        for result in run_jobs(project, jobs, options, stop):
             if isinstance(result, Leaflet):
                 try:
                     entry = write_leaflet(options.out_dir, result, write_html=options.write_html)
@@ -341,6 +349,7 @@ def build(
                 report.failures.append(result)
             on_result(result)
         report.manifest_path = manifest.finish()
+    report.interrupted = stop.is_set()
     return report
 
 
