@@ -3,64 +3,50 @@ stats and check, the pseudo-locale, and edits that show up without a compile ste
 
 from __future__ import annotations
 
-import functools
-import gettext
 import json
 import re
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from babel import Locale
 from babel.messages.pofile import read_po
 
-from patientpacks.i18n import PLURAL_FORMS, pseudo_translate
+from patientpacks.i18n import pseudo_translate
+from patientpacks.plurals import PLURAL_OVERRIDES, cldr_rule, expected_plural_rule, parse_plural_rule
 
 from .conftest import REPO, run_cli
 
-CLDR_ORDER = ("zero", "one", "two", "few", "many", "other")
-
-
-@functools.cache
-def integer_categories(locale: str) -> tuple[str, ...]:
-    """The CLDR plural categories whole numbers reach, in CLDR order: the
-    order of a gettext catalogue's plural forms."""
-    rule = Locale.parse(locale).plural_form
-    reached = {rule(k) for k in range(1000)}
-    return tuple(category for category in CLDR_ORDER if category in reached)
-
 
 def cldr_index(locale: str, n: int) -> int:
-    return integer_categories(locale).index(Locale.parse(locale).plural_form(n))
+    return cldr_rule(locale).forms[n]
 
 
-def gettext_index(plural_forms: str, n: int) -> int:
-    expression = re.search(r"plural=(.*?);?\s*$", plural_forms).group(1)
-    return gettext.c2py(expression)(n)
+#: The shipped languages, and others with every kind of plural rule CLDR has
+#: (Welsh six forms, Irish five, Czech and Lithuanian "many" for fractions,
+#: Hebrew "two", Japanese none).
+LANGUAGES = ("ar", "de", "en", "es", "fa", "fr", "hi", "pl", "pt_BR", "ru", "vi", "zh_Hans", "it", "cy", "ga",
+             "cs", "lt", "he", "uk", "ja", "sv", "sl", "pt_PT", "ca")  # fmt: skip
 
 
-#: Languages whose nouns never change with the number before them ("1 giờ",
-#: "24 giờ"), so one gettext form serves every number. CLDR 48 (Babel 2.19)
-#: gave Vietnamese a "one" category (0 and 1) for sentences that refer back
-#: to what was counted (nó / chúng, "it" / "them"); the leaflets' plural
-#: messages never do, and gettext tools (Babel's own header among them) keep
-#: Vietnamese to one form.
-ONE_FORM_LOCALES = {"vi", "zh"}
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_each_languages_plural_rule_is_cldrs_or_an_override_that_says_why(locale: str) -> None:
+    rule, why = expected_plural_rule(locale)
+    if why is None:
+        assert rule.agrees_with(cldr_rule(locale))
+    else:
+        # An override exists only where gettext practice differs from CLDR.
+        assert not rule.agrees_with(cldr_rule(locale))
+        assert len(why) > 40
 
 
-@pytest.mark.parametrize("locale", sorted(set(PLURAL_FORMS) - ONE_FORM_LOCALES))
-def test_verified_plural_rules_agree_with_cldr_for_0_to_1000(locale: str) -> None:
-    assert [gettext_index(PLURAL_FORMS[locale], n) for n in range(1001)] == [
-        cldr_index(locale, n) for n in range(1001)
-    ]
-
-
-@pytest.mark.parametrize("locale", sorted(ONE_FORM_LOCALES))
-def test_one_form_locales_use_form_0_and_cldr_adds_no_number_agreement(locale: str) -> None:
-    assert {gettext_index(PLURAL_FORMS[locale], n) for n in range(1001)} == {0}
-    # A CLDR category beyond "one" (two, few, many) would mean the nouns do
-    # change with the number: then this locale needs its own rule.
-    assert set(integer_categories(locale)) <= {"one", "other"}
+@pytest.mark.parametrize("language", sorted(PLURAL_OVERRIDES))
+def test_overrides_keep_cldrs_forms_for_every_number_a_leaflet_prints(language: str) -> None:
+    # Dropping CLDR's "many" for exact millions (or Vietnamese's "one") must
+    # not change the form of any other number.
+    rule = parse_plural_rule(PLURAL_OVERRIDES[language].header)
+    cldr = cldr_rule(language)
+    merged = [min(form, rule.nplurals - 1) for form in cldr.forms]
+    assert list(rule.forms) == merged or rule.nplurals == 1
 
 
 def shipped_catalogues() -> list[Path]:
@@ -71,8 +57,7 @@ def shipped_catalogues() -> list[Path]:
 def test_shipped_catalogue_is_complete_with_a_verified_plural_header(path: Path) -> None:
     locale = path.parts[-3]
     catalog = read_po(path.open("rb"), abort_invalid=True)
-    expected = PLURAL_FORMS.get(locale) or PLURAL_FORMS[locale.split("_")[0]]
-    assert catalog.plural_forms == expected
+    assert parse_plural_rule(catalog.plural_forms).agrees_with(expected_plural_rule(locale)[0])
     assert re.search(r"(?m)^# Reviewed-By:", catalog.header_comment)
     untranslated = [
         m.id
@@ -142,6 +127,41 @@ def test_extract_rewrites_nothing_when_only_the_date_would_change(project: Path,
     assert "#: packs/aftercare-card/leaflet.html:" in before.decode()
 
 
+def test_extract_and_update_leave_an_unchanged_tree_byte_identical(project: Path, capsys) -> None:
+    (project / "babel.cfg").write_text((REPO / "babel.cfg").read_text())
+    before = {path: path.read_bytes() for path in (project / "locales").rglob("*.po*")}
+    assert run_cli(project, "extract") == 0
+    assert run_cli(project, "update") == 0
+    assert "no catalogue changed" in capsys.readouterr().out
+    assert {path: path.read_bytes() for path in (project / "locales").rglob("*.po*")} == before
+
+
+def test_update_touches_no_catalogue_when_one_cannot_be_read_exactly(project: Path, capsys) -> None:
+    (project / "babel.cfg").write_text((REPO / "babel.cfg").read_text())
+    template = project / "packs/aftercare-card/sections/what-to-avoid.html"
+    template.write_text(template.read_text().replace("What to avoid", "What to avoid after treatment"))
+    assert run_cli(project, "extract") == 0
+    spanish = project / "locales/es/LC_MESSAGES/messages.po"
+    spanish.write_text(
+        spanish.read_text().replace('msgstr "Registro de su tratamiento"', 'msgstr Su registro"')
+    )
+    before = {path: path.read_bytes() for path in (project / "locales").rglob("*.po")}
+    assert run_cli(project, "update") == 1
+    error = capsys.readouterr().err
+    assert "no catalogue was updated" in error
+    assert re.search(r"locales/es/LC_MESSAGES/messages.po:\d+: not a valid catalogue line", error)
+    assert {path: path.read_bytes() for path in (project / "locales").rglob("*.po")} == before
+
+
+@pytest.mark.parametrize("command", [["update"], ["pseudo"], ["init", "it"]])
+def test_commands_that_need_messages_pot_say_so_when_it_is_missing(
+    project: Path, command: list[str], capsys
+) -> None:
+    (project / "locales/messages.pot").unlink()
+    assert run_cli(project, *command) == 2
+    assert "messages.pot does not exist yet: run `extract` first" in capsys.readouterr().err
+
+
 def test_extract_fails_loudly_on_a_template_syntax_error(project: Path, capsys) -> None:
     (project / "babel.cfg").write_text((REPO / "babel.cfg").read_text())
     template = project / "packs/aftercare-card/sections/what-to-do.html"
@@ -158,6 +178,11 @@ def test_changed_source_string_becomes_fuzzy_and_makes_a_draft(project: Path, tm
     assert run_cli(project, "update") == 0
     catalog = read_po((project / "locales/es/LC_MESSAGES/messages.po").open("rb"))
     assert catalog.get("What to avoid after treatment").fuzzy
+    # The translator sees what the source said before.
+    assert (
+        '#| msgid "What to avoid"\nmsgid "What to avoid after treatment"'
+        in (project / "locales/es/LC_MESSAGES/messages.po").read_text()
+    )
     assert run_cli(project, "check", "--locale", "es", "--no-layout") == 1
     assert re.search(
         r"locales/es/LC_MESSAGES/messages.po:\d+: fuzzy .*'What to avoid after treatment'",
@@ -171,17 +196,23 @@ def test_changed_source_string_becomes_fuzzy_and_makes_a_draft(project: Path, tm
     assert any("'What to avoid after treatment'" in reason for reason in entry["reasons"])
 
 
-def test_init_starts_a_catalogue_with_the_verified_plural_header(project: Path) -> None:
-    assert run_cli(project, "init", "pt") == 0
-    catalog = read_po((project / "locales/pt/LC_MESSAGES/messages.po").open("rb"))
-    assert catalog.plural_forms == PLURAL_FORMS["pt"]
+@pytest.mark.parametrize(("locale", "nplurals"), [("it", 2), ("cy", 6), ("uk", 3), ("ja", 1)])
+def test_init_starts_any_cldr_language_with_its_plural_rule(
+    project: Path, locale: str, nplurals: int
+) -> None:
+    assert run_cli(project, "init", locale) == 0
+    catalog = read_po((project / f"locales/{locale}/LC_MESSAGES/messages.po").open("rb"))
+    assert parse_plural_rule(catalog.plural_forms).nplurals == nplurals
     assert "# Reviewed-By:" in catalog.header_comment
-    assert run_cli(project, "init", "pt") == 1  # exists already
+    assert run_cli(project, "init", locale) == 2  # exists already
+    assert (
+        run_cli(project, "check", "--locale", locale, "--no-layout") == 1
+    )  # all untranslated, nothing broken
 
 
-def test_init_refuses_a_language_without_a_verified_plural_rule(project: Path, capsys) -> None:
-    assert run_cli(project, "init", "cy") == 1
-    assert "no verified plural rule for 'cy'" in capsys.readouterr().err
+def test_init_refuses_a_code_cldr_does_not_know(project: Path, capsys) -> None:
+    assert run_cli(project, "init", "xx_YY") == 2
+    assert "'xx_YY' is not a locale CLDR knows" in capsys.readouterr().err
 
 
 def test_stats_reports_each_locale_and_pack(capsys) -> None:
@@ -244,11 +275,12 @@ def test_check_reports_placeholder_markup_and_glyph_problems(project: Path, caps
     assert run_cli(project, "check", "--locale", "es", "--no-layout") == 1
     output = capsys.readouterr().out
     assert re.search(
-        r"messages.po:\d+: placeholders differ from the source \(missing %\(phone\)s; unexpected %\(telefono\)s\)",
+        r"messages.po:\d+: translation not used: placeholders differ from the source \(missing %\(phone\)s; unexpected %\(telefono\)s\)",
         output,
     )
     assert re.search(
-        r"messages.po:\d+: inline markup differs from the source \(not in the source: <img", output
+        r"messages.po:\d+: translation not used: inline markup differs from the source \(not in the source: <img",
+        output,
     )
     assert re.search(r"messages.po:\d+: character '\U00013000' \(U\+13000\) is in no font for es", output)
 

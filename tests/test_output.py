@@ -102,7 +102,7 @@ def test_broken_catalogue_names_file_and_line_and_spares_other_locales(
         )
         == 1
     )
-    assert "messages.po:31: not a valid catalogue: Unknown or misformatted keyword" in capsys.readouterr().err
+    assert "messages.po:31: not a valid catalogue line: expected a keyword" in capsys.readouterr().err
     assert (out / "maple-street-us/en/aftercare-card.pdf").is_file()
     assert not (out / "maple-street-us/es/aftercare-card.pdf").exists()
 

@@ -7,11 +7,14 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+import jinja2
 import pdfplumber
 import pytest
+from babel import Locale
 from babel.messages.pofile import read_po
 from pypdf import PdfReader
 
+from patientpacks import render_html
 from patientpacks.fonts import load_font_setup
 
 from .conftest import REPO, pdf_text
@@ -126,3 +129,13 @@ def test_glyph_check_knows_what_each_stack_can_draw() -> None:
     assert fonts.missing_characters("除皱注射", "zh_Hans") == []
     assert fonts.missing_characters("除皱注射", "fr") == ["除", "皱", "注", "射"]
     assert fonts.missing_characters("\U00013000", "hi") == ["\U00013000"]
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"), [("fa", "۱٬۲۳۴٫۵"), ("ar", "1,234.5"), ("de", "1.234,5"), ("hi", "1,234.5")]
+)
+def test_numbers_use_the_locales_own_digits_and_separators(locale: str, expected: str) -> None:
+    environment = jinja2.Environment()
+    environment.filters["format_number"] = render_html._format_number
+    template = environment.from_string("{{ 1234.5|format_number }}")
+    assert template.render(babel_locale=Locale.parse(locale)) == expected

@@ -35,16 +35,16 @@ def inline_tags(text: str) -> Counter[str]:
 
 def untranslated(message: Message, nplurals: int) -> list[str]:
     if message.fuzzy:
-        return [f"fuzzy (the source changed; check and remove the fuzzy flag): {_source(message)!r}"]
+        return [f"fuzzy (the source changed; check and remove the fuzzy flag): {source_text(message)!r}"]
     if not all(forms(message.string)):
-        return [f"untranslated: {_source(message)!r}"]
+        return [f"untranslated: {source_text(message)!r}"]
     return []
 
 
 def plural_form_count(message: Message, nplurals: int) -> list[str]:
     if isinstance(message.id, tuple) and len(forms(message.string)) != nplurals:
         return [
-            f"has {len(forms(message.string))} plural forms, the Plural-Forms header says {nplurals}: {_source(message)!r}"
+            f"has {len(forms(message.string))} plural forms, the Plural-Forms header says {nplurals}: {source_text(message)!r}"
         ]
     return []
 
@@ -64,13 +64,15 @@ def placeholder_mismatch(message: Message, nplurals: int) -> list[str]:
                 )
                 if part
             )
-            problems.append(f"placeholders differ from the source ({detail}): {_source(message)!r}")
+            problems.append(f"placeholders differ from the source ({detail}): {source_text(message)!r}")
             continue
         try:
             # Jinja formats every translation with %, variables or not.
             form % {re.match(r"%\((\w+)\)", token)[1]: 1 for token in expected if token.startswith("%(")}
         except (KeyError, ValueError, TypeError) as error:
-            problems.append(f"cannot be filled in ({error}); write a literal % as %%: {_source(message)!r}")
+            problems.append(
+                f"cannot be filled in ({error}); write a literal % as %%: {source_text(message)!r}"
+            )
     return problems
 
 
@@ -87,11 +89,12 @@ def markup_mismatch(message: Message, nplurals: int) -> list[str]:
                 f"missing: {' '.join(missing)}" if missing else "",
             ]
             detail = "; ".join(filter(None, parts)) or "a '<' that is not a tag"
-            problems.append(f"inline markup differs from the source ({detail}): {_source(message)!r}")
+            problems.append(f"inline markup differs from the source ({detail}): {source_text(message)!r}")
     return problems
 
 
-def _source(message: Message) -> str:
+def source_text(message: Message) -> str:
+    """The start of a message's source, as problems quote it."""
     text = forms(message.id)[0]
     return text if len(text) <= 60 else text[:57] + "..."
 

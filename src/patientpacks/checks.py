@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from .catalogs import REVIEW_LASTS, LoadedCatalogue, MessageKey
+from .catalogs import REVIEW_LASTS, LoadedCatalogue
+from .catalogue_reader import MessageKey
 from .errors import shown_path
 from .model import Job
 

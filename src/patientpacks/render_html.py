@@ -78,7 +78,9 @@ def _format_date(context: jinja2.runtime.Context, value: date) -> str:
 
 @jinja2.pass_context
 def _format_number(context: jinja2.runtime.Context, value: int | float) -> str:
-    return native_digits(format_decimal(value, locale=_locale(context)), _locale(context))
+    # The default numbering system's separators (Persian ٬ and ٫), then its digits.
+    locale = _locale(context)
+    return native_digits(format_decimal(value, locale=locale, numbering_system="default"), locale)
 
 
 def isolate(text: str) -> str:

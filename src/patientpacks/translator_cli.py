@@ -14,7 +14,7 @@ from babel import Locale
 
 from .catalogs import SOURCE_LOCALE, catalogue_path, discover_locales, parse_locale
 from .config import load_pack
-from .errors import PatientPacksError
+from .errors import PatientPacksError, UsageError
 from .fonts import load_font_setup
 from .i18n import (
     REVIEW_NOTICE,
@@ -28,10 +28,11 @@ from .i18n import (
     extract,
     init,
     make_pseudo_catalogue,
+    read_template,
     reviews_due,
     update,
 )
-from .model import Leaflet, Project
+from .model import Failure, Leaflet, Project
 from .pipeline import BuildOptions, build, default_jobs
 from .readability import FORMULAS
 
@@ -81,6 +82,9 @@ def run_translator_command(project: Project, argv: list[str]) -> int:
     arguments = make_parser().parse_args(argv)
     try:
         return COMMANDS[arguments.command](project, arguments)
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except PatientPacksError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
@@ -98,7 +102,10 @@ def _extract(project: Project, arguments: argparse.Namespace) -> int:
 
 def _update(project: Project, arguments: argparse.Namespace) -> int:
     locales = update(project)
-    print(f"updated {len(locales)} catalogue(s); run `python build_pdfs.py check` for what is left to do")
+    changed = (
+        f"updated {len(locales)} catalogue(s): {', '.join(locales)}" if locales else "no catalogue changed"
+    )
+    print(f"{changed}; run `python build_pdfs.py check` for what is left to do")
     return EXIT_OK
 
 
@@ -135,6 +142,9 @@ def _stats(project: Project, arguments: argparse.Namespace) -> int:
     print(header)
     print("-" * len(header))
     for row in rows:
+        if row.broken:
+            print(f"{row.locale:<9} {row.pack:<16} BROKEN, its leaflets are not built: {row.broken}")
+            continue
         print(
             f"{row.locale:<9} {row.pack:<16} {row.translated:>10} {row.fuzzy:>6} {row.untranslated:>9} "
             f"{row.percent:>6}%  {'yes' if row.reviewed else 'no'}"
@@ -155,20 +165,38 @@ def _check(project: Project, arguments: argparse.Namespace) -> int:
     available = [locale for locale in discover_locales(project.locales_dir) if locale != SOURCE_LOCALE]
     locales = arguments.locale or available
     problems: list[Problem] = []
+    unreadable: list[str] = []  # reported once, above: not scored for readability
+    template = read_template(project)
+    if template is None:
+        problems.append(
+            Problem(
+                project.locales_dir / "messages.pot",
+                None,
+                "missing: run `extract`; catalogues are not compared with it",
+            )
+        )
     for locale in locales:
         path = catalogue_path(project.locales_dir, locale)
         if not path.exists():
             print(f"error: no catalogue for {locale!r} ({path})", file=sys.stderr)
             return EXIT_USAGE
-        problems += check_catalogue(path, locale, fonts)
+        found, readable = check_catalogue(project, locale, fonts, template)
+        problems += found
+        if not readable:
+            unreadable.append(locale)
     problems += check_brand_glyphs(project, locales, fonts)
     if not arguments.locale:
         problems += check_template_glyphs(project, fonts)
     if not arguments.no_layout:
-        problems += _page_budget_problems(project, locales)
-    readability, warnings = check_readability(project, locales)
+        problems += _page_budget_problems(project, [locale for locale in locales if locale not in unreadable])
+    readability, warnings = check_readability(
+        project, [locale for locale in locales if locale not in unreadable]
+    )
     problems += warnings
-    for problem in problems:
+    # What keeps leaflets from being built first, then what makes drafts.
+    for problem in sorted(
+        problems, key=lambda problem: _EFFECT_ORDER.get(problem.effect, 2) + problem.warning
+    ):
         print(problem)
     _print_readability(readability)
     faults = [problem for problem in problems if not problem.warning]
@@ -177,6 +205,10 @@ def _check(project: Project, arguments: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return EXIT_FAILED if faults or (arguments.strict and problems) else EXIT_OK
+
+
+#: The order ``check`` lists problems in (advice, the warnings, last).
+_EFFECT_ORDER = {"blocks": 0, "draft": 1, "error": 2, "advice": 3}
 
 
 def _print_readability(reports: list[PackReadability]) -> None:
@@ -203,6 +235,15 @@ def _page_budget_problems(project: Project, locales: list[str]) -> list[Problem]
     problems = []
 
     def note(result: object) -> None:
+        if isinstance(result, Failure):
+            problems.append(
+                Problem(
+                    project.root,
+                    None,
+                    f"leaflet {result.job_label} was not built: {result.error}",
+                    effect="blocks",
+                )
+            )
         if isinstance(result, Leaflet) and result.pages > result.job.max_pages:
             over = result.pages - result.job.max_pages
             problems.append(

@@ -32,8 +32,8 @@ def break_catalogue(project: Path, how: str) -> None:
     ("how", "message"),
     [
         ("syntax", r"messages.po:\d+: not a valid catalogue"),
-        ("encoding", r"messages.po: cannot be decoded with its declared charset"),
-        ("plural-forms", r"messages.po: the Plural-Forms header cannot be used"),
+        ("encoding", r"messages.po:\d+: is not valid UTF-8 \(byte 0xE9\); save the file as UTF-8"),
+        ("plural-forms", r"messages.po:\d+: Plural-Forms expression '\(n !=== 1' cannot be used"),
         ("duplicate", r"messages.po:\d+: message 'What to do' is defined twice \(first on line \d+\)"),
     ],
 )

@@ -1,0 +1,339 @@
+"""The one way a catalogue is read: by the build, by ``check`` and by ``stats``.
+
+It returns the catalogue and every problem with it, each at its 1-based
+``file:line`` and with its effect on a leaflet:
+
+- ``blocks``: leaflets in this language are not built (the file cannot be read
+  as it is, its plural rule is unusable, or a safety message cannot be shown:
+  safety notes never fall back to English);
+- ``draft``: the leaflet is built, with English where the message should be,
+  and is a draft (untranslated, fuzzy, unusable, or missing from the file);
+- ``advice``: worth fixing, changes nothing on a leaflet (an obsolete message).
+
+Babel's reader is lenient where a patient leaflet cannot be: it keeps a
+mis-quoted string (mangled), keeps one of two definitions of a message,
+counts lines from 0, and takes any charset a header declares. So the file is
+first read strictly, as GNU msgfmt would (our own small scan, since Babel has
+no strict mode), then parsed by Babel, then compared with ``messages.pot``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import PoFileError, read_po
+
+from .catalogue_checks import forms, markup_mismatch, placeholder_mismatch, source_text
+from .plurals import PluralRuleError, expected_plural_rule, parse_plural_rule
+
+#: Message context that marks a safety-note message (see templates/safety_notes.html).
+SAFETY_CONTEXT = "safety"
+DOMAIN = "messages"
+
+Effect = Literal["blocks", "draft", "advice"]
+MessageKey = tuple[str | None, str]  # (msgctxt, msgid)
+#: The order ``check`` lists problems in: what stops a build first.
+EFFECT_ORDER: dict[Effect, int] = {"blocks": 0, "draft": 1, "advice": 2}
+
+
+@dataclass(frozen=True)
+class CatalogueProblem:
+    path: Path
+    line: int | None
+    message: str
+    effect: Effect
+    #: The message it is about (None for the whole file).
+    key: MessageKey | None = None
+
+
+@dataclass(frozen=True)
+class CatalogueReading:
+    """A catalogue as read, and what is wrong with it. ``catalog`` is None
+    when the file cannot be read at all."""
+
+    path: Path
+    catalog: Catalog | None
+    problems: tuple[CatalogueProblem, ...]
+    #: The messages whose translation may be printed.
+    usable: frozenset[MessageKey] = frozenset()
+    #: Translations that are there but may not be printed, and why.
+    rejected: Mapping[MessageKey, str] = field(default_factory=dict)
+
+    @property
+    def blocking(self) -> tuple[CatalogueProblem, ...]:
+        return tuple(
+            problem for problem in self.problems if problem.effect == "blocks" and problem.key is None
+        )
+
+    def problem_for(self, key: MessageKey) -> CatalogueProblem | None:
+        return next((problem for problem in self.problems if problem.key == key), None)
+
+
+def message_key(message: Message) -> MessageKey:
+    return (message.context, forms(message.id)[0])
+
+
+def read_catalogue(path: Path, locale: str, template: Catalog | None = None) -> CatalogueReading:
+    """Read ``path`` as the catalogue of ``locale``; compare it with
+    ``template`` (the parsed ``messages.pot``) when given."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return _unreadable(path, None, f"cannot be read: {error.strerror}")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return _unreadable(
+            path, line, f"is not valid UTF-8 (byte 0x{data[error.start]:02X}); save the file as UTF-8"
+        )
+    if problem := _file_problem(path, text) or _raw_plural_problem(path, text):
+        return CatalogueReading(path, None, (problem,))
+    try:
+        catalog = read_po(text.splitlines(keepends=True), locale=locale, domain=DOMAIN, abort_invalid=True)
+    except PoFileError as error:
+        # Babel counts lines from 0 and appends " on <that number>" to its message.
+        reason = str(error).rsplit(" on ", 1)[0]
+        return _unreadable(path, error.lineno + 1, f"not a valid catalogue: {reason}")
+    except ValueError as error:  # an unknown locale in the header, a bad header value
+        return _unreadable(path, None, f"cannot be read: {error}")
+    problems = _plural_problems(path, catalog, locale, text)
+    if problems:
+        return CatalogueReading(path, catalog, tuple(problems))
+    usable, rejected, message_problems = _message_problems(path, catalog, template)
+    return CatalogueReading(path, catalog, tuple(message_problems), frozenset(usable), rejected)
+
+
+def _unreadable(path: Path, line: int | None, message: str) -> CatalogueReading:
+    return CatalogueReading(path, None, (CatalogueProblem(path, line, message, "blocks"),))
+
+
+# --- The file as msgfmt reads it ------------------------------------------------
+
+_PO_STRING = r'"(?:[^"\\]|\\.)*"'
+_PO_KEYWORD = re.compile(rf"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+({_PO_STRING})\s*$")
+_PO_CONTINUATION = re.compile(rf"^({_PO_STRING})\s*$")
+_CHARSET = re.compile(r"charset=([\w.:-]+)", re.IGNORECASE)
+#: Characters that have no business in a catalogue: they either end a line
+#: where an editor shows none, or are invisible controls.
+_LINE_ENDS = {"\x0b": "vertical tab", "\x0c": "form feed", "\x85": "next line (U+0085)",
+              "\u2028": "line separator (U+2028)", "\u2029": "paragraph separator (U+2029)"}  # fmt: skip
+
+
+def _file_problem(path: Path, text: str) -> CatalogueProblem | None:
+    """The first thing that keeps the file from being read exactly as written."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        for character in line.rstrip("\r"):
+            if character in _LINE_ENDS:
+                return _blocking(path, number, f"contains a {_LINE_ENDS[character]}; remove it")
+            if character != "\t" and unicodedata.category(character) == "Cc":
+                name = "a NUL byte" if character == "\0" else f"the control character U+{ord(character):04X}"
+                return _blocking(path, number, f"contains {name}; remove it")
+    return _syntax_problem(path, text.split("\n"))
+
+
+def _blocking(path: Path, line: int | None, message: str) -> CatalogueProblem:
+    return CatalogueProblem(path, line, message, "blocks")
+
+
+def _syntax_problem(path: Path, lines: list[str]) -> CatalogueProblem | None:
+    """Refuse what Babel's lenient reader accepts silently: a string that is
+    not properly quoted (Babel keeps it, mangled), a message defined twice
+    (Babel keeps one translation and drops the other), and a charset other
+    than UTF-8 (decoded as declared, a UTF-8 file prints mojibake)."""
+    seen: dict[MessageKey, int] = {}
+    context: str | None = None
+    msgid: str | None = None
+    start, field_name, in_header = 0, None, False
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        keyword, continuation = _PO_KEYWORD.match(stripped), _PO_CONTINUATION.match(stripped)
+        if not keyword and not continuation:
+            return _blocking(
+                path,
+                number,
+                "not a valid catalogue line: expected a keyword (msgid, msgstr...) and a string in "
+                'double quotes, with any quote inside written as \\"',
+            )
+        value = (keyword[2] if keyword else continuation[1])[1:-1]
+        if keyword:
+            field_name = keyword[1]
+            in_header = False
+            if field_name == "msgctxt":
+                context = value
+            elif field_name == "msgid":
+                msgid, start = value, number
+            elif msgid is not None and field_name in ("msgid_plural", "msgstr", "msgstr[0]"):
+                key = (context, msgid)
+                if msgid and key in seen:
+                    return _blocking(
+                        path,
+                        start,
+                        f"message {msgid[:60]!r} is defined twice (first on line {seen[key]}); keep one",
+                    )
+                seen[key] = start
+                in_header = msgid == "" and context is None and field_name == "msgstr"
+                context, msgid = None, None
+        elif field_name == "msgctxt" and context is not None:
+            context += value  # a context wrapped over two lines, as Poedit may write it
+        elif field_name == "msgid" and msgid is not None:
+            msgid += value
+        charset = _CHARSET.search(value) if in_header else None
+        if charset and charset[1].lower().replace("_", "-") not in ("utf-8", "utf8"):
+            return _blocking(
+                path,
+                number,
+                f"declares the charset {charset[1]}; catalogues are read as UTF-8 only: convert the file "
+                "(msgconv --to-code=UTF-8) and declare charset=UTF-8",
+            )
+    return None
+
+
+# --- The header ------------------------------------------------------------------
+
+
+def _plural_forms_line(text: str) -> tuple[int | None, str]:
+    """The Plural-Forms header field and the line it starts on, read from the
+    header entry's strings (a long field may be wrapped over several lines)."""
+    lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        if line.strip() == 'msgid ""' and number < len(lines) and lines[number].strip() == 'msgstr ""':
+            header, starts = "", {}
+            for offset, continuation in enumerate(lines[number + 1 :], start=number + 2):
+                string = _PO_CONTINUATION.match(continuation.strip())
+                if not string:
+                    break
+                if header.endswith("\\n") or not header:
+                    starts[len(header)] = offset
+                header += string[1][1:-1]
+            for field in header.split("\\n"):
+                if field.startswith("Plural-Forms:"):
+                    position = header.index(field)
+                    line_number = max((line for at, line in starts.items() if at <= position), default=None)
+                    return line_number, field.removeprefix("Plural-Forms:").strip()
+            return None, ""
+    return None, ""
+
+
+def _raw_plural_problem(path: Path, text: str) -> CatalogueProblem | None:
+    """A plural rule that cannot be evaluated, checked before Babel reads the
+    file: Babel makes room for every form the header announces (a hundred
+    million forms took gigabytes)."""
+    line, header = _plural_forms_line(text)
+    try:
+        parse_plural_rule(header)
+    except PluralRuleError as error:
+        return _blocking(path, line, str(error))
+    return None
+
+
+def _plural_problems(path: Path, catalog: Catalog, locale: str, text: str) -> list[CatalogueProblem]:
+    """A plural rule that is not the language's blocks the catalogue: the
+    build must not guess which form a number takes."""
+    line, _ = _plural_forms_line(text)
+    header = dict(catalog.mime_headers).get("Plural-Forms", "")
+    rule = parse_plural_rule(header)  # evaluated already, on the raw text
+    try:
+        expected, why = expected_plural_rule(locale)
+    except PluralRuleError as error:
+        return [_blocking(path, line, str(error))]
+    if not rule.agrees_with(expected):
+        reason = f" ({why})" if why else " (CLDR's rule)"
+        return [
+            _blocking(
+                path,
+                line,
+                f"Plural-Forms {header!r} is not the rule for {locale}: use {expected.header!r}{reason}",
+            )
+        ]
+    return []
+
+
+# --- Each message ---------------------------------------------------------------
+
+
+def _message_problems(
+    path: Path, catalog: Catalog, template: Catalog | None
+) -> tuple[set[MessageKey], dict[MessageKey, str], list[CatalogueProblem]]:
+    usable: set[MessageKey] = set()
+    rejected: dict[MessageKey, str] = {}
+    problems: list[CatalogueProblem] = []
+    expected_keys = (
+        {message_key(message) for message in template if message.id} if template is not None else None
+    )
+
+    def add(message: Message, text: str, effect: Effect | None = None) -> None:
+        key = message_key(message)
+        effect = effect or ("blocks" if key[0] == SAFETY_CONTEXT else "draft")
+        problems.append(CatalogueProblem(path, message.lineno, text, effect, key))
+
+    for message in catalog:
+        if not message.id:
+            continue
+        key = message_key(message)
+        source = _short(key[1])
+        if expected_keys is not None and key not in expected_keys:
+            add(
+                message,
+                f"obsolete: not in locales/messages.pot any more (run `update`): {source!r}",
+                "advice",
+            )
+            continue
+        if message.fuzzy:
+            add(message, f"fuzzy (the source changed; check and remove the fuzzy flag): {source!r}")
+        elif not all(forms(message.string)):
+            add(message, f"untranslated: {source!r}")
+        elif isinstance(message.id, tuple) and len(forms(message.string)) != catalog.num_plurals:
+            add(
+                message,
+                f"has {len(forms(message.string))} plural forms, the Plural-Forms header says "
+                f"{catalog.num_plurals}: {source!r}",
+            )
+        elif unusable := placeholder_mismatch(message, catalog.num_plurals) + markup_mismatch(message, 0):
+            add(message, f"translation not used: {unusable[0]}")
+            rejected[key] = unusable[0].removesuffix(f": {source_text(message)!r}")
+        else:
+            usable.add(key)
+    if template is not None:
+        problems += _missing_messages(path, catalog, template)
+    return usable, rejected, problems
+
+
+def _missing_messages(path: Path, catalog: Catalog, template: Catalog) -> list[CatalogueProblem]:
+    """Messages of ``messages.pot`` the catalogue does not have: lost in an
+    edit, or in a round trip through a tool that dropped their context."""
+    present = {message_key(message) for message in catalog if message.id}
+    contexts_by_id: dict[str, set[str | None]] = {}
+    for context, msgid in present:
+        contexts_by_id.setdefault(msgid, set()).add(context)
+    problems = []
+    for message in template:
+        key = message_key(message)
+        if not message.id or key in present:
+            continue
+        effect: Effect = "blocks" if key[0] == SAFETY_CONTEXT else "draft"
+        if key[1] in contexts_by_id:
+            found = sorted(f'"{context}"' if context else "none" for context in contexts_by_id[key[1]])
+            text = (
+                f'context lost: messages.pot has msgctxt "{key[0]}" for {_short(key[1])!r}, the catalogue '
+                f"has {' or '.join(found)} (a tool dropped it?); put the msgctxt line back"
+                if key[0]
+                else f"context added: the catalogue has {' or '.join(found)} for {_short(key[1])!r}, "
+                "messages.pot none"
+            )
+        else:
+            text = f"missing (run `update` to add it, then translate it): {_short(key[1])!r}"
+        problems.append(CatalogueProblem(path, None, text, effect, key))
+    return problems
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
