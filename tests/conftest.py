@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,21 @@ from pypdf import PdfReader
 from patientpacks.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
+#: The day every test runs on (SOURCE_DATE_EPOCH, which the tool honours):
+#: review dates are checked against it, so no test starts failing on a date.
+TODAY = date(2026, 12, 1)
 PROJECT_FOLDERS = ("packs", "templates", "brands", "locales", "assets")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fixed_day_and_private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every test, and every process a test starts, builds as of TODAY and
+    keeps its font subsets in a cache of its own, never in ~/.cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        midnight = datetime.combine(TODAY, datetime.min.time(), UTC)
+        patch.setenv("SOURCE_DATE_EPOCH", str(int(midnight.timestamp())))
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        yield
 
 
 def run_cli(project: Path, *args: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from babel.messages.pofile import read_po
 from patientpacks.i18n import pseudo_translate
 from patientpacks.plurals import PLURAL_OVERRIDES, cldr_rule, expected_plural_rule, parse_plural_rule
 
-from .conftest import REPO, run_cli
+from .conftest import REPO, TODAY, run_cli
 
 
 def cldr_index(locale: str, n: int) -> int:
@@ -226,7 +226,7 @@ def test_stats_reports_each_locale_and_pack(capsys) -> None:
 
 
 def test_stats_lists_reviews_due_in_the_next_60_days_or_overdue(project: Path, capsys) -> None:
-    today = date.today()
+    today = TODAY
     soon, overdue, later = today + timedelta(days=59), today - timedelta(days=3), today + timedelta(days=90)
     pack = project / "packs/aftercare-card/pack.toml"
     pack.write_text(

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from patientpacks.model import Project
 from patientpacks.pipeline import BuildOptions, build
 
-from .conftest import pdf_text, run_cli
+from .conftest import TODAY, pdf_text, run_cli
 
 PO = "locales/es/LC_MESSAGES/messages.po"
 
@@ -243,8 +243,8 @@ def build_spanish_card(project: Path, out: Path) -> dict:
 
 
 def test_translation_past_its_review_due_line_makes_a_draft(project: Path, tmp_path: Path) -> None:
-    yesterday = date.today() - timedelta(days=1)
-    review_spanish(project, reviewed_on=date.today() - timedelta(days=30), due=yesterday)
+    yesterday = TODAY - timedelta(days=1)
+    review_spanish(project, reviewed_on=TODAY - timedelta(days=30), due=yesterday)
     entry = build_spanish_card(project, tmp_path / "out")
     reason = (
         f"translation past its review-due date {yesterday.isoformat()} ({project / PO}: its Review-Due: line)"
@@ -253,7 +253,7 @@ def test_translation_past_its_review_due_line_makes_a_draft(project: Path, tmp_p
 
 
 def test_translation_review_lasts_365_days_without_a_review_due_line(project: Path, tmp_path: Path) -> None:
-    reviewed_on = date.today() - timedelta(days=366)
+    reviewed_on = TODAY - timedelta(days=366)
     review_spanish(project, reviewed_on=reviewed_on)
     entry = build_spanish_card(project, tmp_path / "out")
     due = (reviewed_on + timedelta(days=365)).isoformat()
@@ -263,7 +263,7 @@ def test_translation_review_lasts_365_days_without_a_review_due_line(project: Pa
 
 
 def test_a_later_review_due_line_keeps_an_old_review_valid(project: Path, tmp_path: Path) -> None:
-    review_spanish(project, reviewed_on=date.today() - timedelta(days=400), due=date.today())
+    review_spanish(project, reviewed_on=TODAY - timedelta(days=400), due=TODAY)
     entry = build_spanish_card(project, tmp_path / "out")
     assert entry["status"] == "publishable", entry["reasons"]
 

@@ -188,8 +188,8 @@ def main(argv: list[str] | None = None, project_root: Path | None = None) -> int
     return run_build(project, make_parser().parse_args(argv))
 
 
-def run_build(project: Project, arguments: argparse.Namespace) -> int:
-    options = BuildOptions(
+def _build_options(project: Project, arguments: argparse.Namespace) -> BuildOptions:
+    return BuildOptions(
         out_dir=(arguments.out or project.root / "dist").resolve(),
         packs=tuple(arguments.pack),
         locales=tuple(arguments.locale),
@@ -201,6 +201,14 @@ def run_build(project: Project, arguments: argparse.Namespace) -> int:
         shard=arguments.shard,
         editions=_editions(arguments),
     )
+
+
+def run_build(project: Project, arguments: argparse.Namespace) -> int:
+    try:
+        options = _build_options(project, arguments)
+    except PatientPacksError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     progress = BuildProgress(quiet=arguments.quiet)
     stop = threading.Event()
     try:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import __version__
+from . import __version__, clock
 from .catalogs import SOURCE_LOCALE, catalogue_path, discover_locales, parse_locale, review_lapsed
 from .config import check_brand_parameters, load_brand, load_pack
 from .errors import PatientPacksError, UsageError
@@ -43,7 +43,8 @@ class BuildOptions:
     brands: tuple[str, ...] = ()
     jobs: int = 1
     write_html: bool = False
-    today: date = field(default_factory=date.today)
+    #: The day review dates are checked against (SOURCE_DATE_EPOCH, else today).
+    today: date = field(default_factory=clock.today)
     limits: Limits = field(default_factory=Limits)
     #: Rebuild every leaflet, even those whose inputs and PDF are unchanged.
     force: bool = False

@@ -7,11 +7,11 @@ import json
 import sys
 import tempfile
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 
 from babel import Locale
 
+from . import clock
 from .catalogs import SOURCE_LOCALE, catalogue_path, discover_locales, parse_locale
 from .config import load_pack
 from .errors import PatientPacksError, UsageError
@@ -123,7 +123,7 @@ def _pack_ids(project: Project) -> list[str]:
 def _stats(project: Project, arguments: argparse.Namespace) -> int:
     pack_ids = _pack_ids(project)
     rows = catalogue_stats(project, pack_ids)
-    today = date.today()
+    today = clock.today()
     due = reviews_due(project, [load_pack(project.packs_dir / pack_id) for pack_id in pack_ids], today)
     if arguments.json:
         print(
