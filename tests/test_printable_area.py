@@ -1,0 +1,82 @@
+"""Every glyph inside its page's margins (printable_area.py), read back from the PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from weasyprint import CSS, HTML
+
+from patientpacks.model import PageBoxes
+from patientpacks.printable_area import CONTENT_BOX, TextOutside, find_text_outside
+from patientpacks.render_pdf import page_boxes
+
+FIXTURES = Path(__file__).parent / "fixtures" / "printable-area"
+
+
+def render_fixture(name: str, *stylesheets: CSS) -> tuple[bytes, tuple[PageBoxes, ...]]:
+    """A fixture laid out by WeasyPrint alone (its own @page rules and fonts)."""
+    document = HTML(filename=FIXTURES / name).render(stylesheets=stylesheets)
+    return document.write_pdf(), tuple(page_boxes(page) for page in document.pages)
+
+
+@pytest.fixture(scope="module")
+def text_in_the_margins() -> list[TextOutside]:
+    return find_text_outside(*render_fixture("text-in-the-margins.html"))
+
+
+def test_a_word_in_the_margin_is_named_with_its_page_side_and_distance(
+    text_in_the_margins: list[TextOutside],
+) -> None:
+    # The fixture sets the word 6 mm into the left margin; its ink starts
+    # a little inside its pen position.
+    finding = text_in_the_margins[0]
+    assert (finding.page, finding.text, finding.side, finding.box) == (1, "نیاورید", "left", CONTENT_BOX)
+    assert finding.distance_mm == pytest.approx(6.0, abs=0.5)
+    assert (finding.off_paper_mm, finding.angle_degrees) == (0, 0)
+    assert str(finding) == f"page 1: {finding.distance_mm:.1f} mm past the left margin: «نیاورید»"
+
+
+def test_only_the_text_outside_the_margins_is_found(text_in_the_margins: list[TextOutside]) -> None:
+    # Not the paragraphs inside the content box, nor the running footer in
+    # its margin box; two words out one after the other are one finding.
+    assert [(finding.page, finding.text) for finding in text_in_the_margins] == [
+        (1, "نیاورید"),
+        (2, "No sun"),
+        (2, "Call 999"),
+        (3, "DRAFT"),
+    ]
+
+
+def test_text_off_the_paper_says_how_far_off(text_in_the_margins: list[TextOutside]) -> None:
+    finding = text_in_the_margins[2]  # set 12 mm past a 10 mm margin
+    assert (finding.side, finding.distance_mm) == ("right", pytest.approx(12.0, abs=0.5))
+    assert finding.off_paper_mm == pytest.approx(finding.distance_mm - 10.0, abs=0.01)
+    assert f"({finding.off_paper_mm:.1f} mm off the paper)" in str(finding)
+
+
+def test_text_set_at_an_angle_carries_its_angle(text_in_the_margins: list[TextOutside]) -> None:
+    finding = text_in_the_margins[3]  # rotate(-32deg), like the draft mark
+    assert (finding.text, finding.side, finding.angle_degrees) == ("DRAFT", "left", 328)
+    assert "set at 328°" in str(finding)
+
+
+def test_a_print_shop_bleed_around_the_page_moves_nothing(text_in_the_margins: list[TextOutside]) -> None:
+    # With a bleed the PDF's media box grows around the page: the check
+    # measures from the trim box, where the page box is.
+    bleed = CSS(string="@page { bleed: 3mm; marks: crop; }")
+    with_bleed = find_text_outside(*render_fixture("text-in-the-margins.html", bleed))
+    assert [(f.page, f.text, f.side) for f in with_bleed] == [
+        (f.page, f.text, f.side) for f in text_in_the_margins
+    ]
+    for moved, unmoved in zip(with_bleed, text_in_the_margins, strict=True):
+        assert moved.distance_mm == pytest.approx(unmoved.distance_mm, abs=0.01)
+
+
+def test_page_boxes_that_are_not_the_pdfs_are_refused() -> None:
+    pdf, boxes = render_fixture("text-in-the-margins.html")
+    with pytest.raises(ValueError, match="the PDF has 3 pages, its layout 2"):
+        find_text_outside(pdf, boxes[:2])
+    letter = PageBoxes(215.9, 279.4, boxes[0].content_box, boxes[0].margin_boxes)
+    with pytest.raises(ValueError, match=r"the PDF's page is 148.0 x 210.0 mm, its layout 215.9 x 279.4 mm"):
+        find_text_outside(pdf, (letter, *boxes[1:]))
