@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ from weasyprint import CSS, HTML
 from patientpacks.model import PageBoxes
 from patientpacks.printable_area import CONTENT_BOX, TextOutside, find_text_outside
 from patientpacks.render_pdf import page_boxes
+
+from .conftest import run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "printable-area"
 
@@ -80,3 +83,28 @@ def test_page_boxes_that_are_not_the_pdfs_are_refused() -> None:
     letter = PageBoxes(215.9, 279.4, boxes[0].content_box, boxes[0].margin_boxes)
     with pytest.raises(ValueError, match=r"the PDF's page is 148.0 x 210.0 mm, its layout 215.9 x 279.4 mm"):
         find_text_outside(pdf, (letter, *boxes[1:]))
+
+
+# --- The translator's check ----------------------------------------------------------
+
+
+def test_check_reports_a_list_pushed_into_the_margin_and_exits_1(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A small copy: one brand; its stylesheet moves the card's ✗ list 8 mm
+    # to the left, 2 mm from the paper's edge.
+    (project / "brands/maple-street-us.toml").unlink()
+    stylesheet = project / "templates/leaflet.css"
+    stylesheet.write_text(stylesheet.read_text() + "\nul.dont { margin-left: -8mm; }\n")
+    assert run_cli(project, "check", "--locale", "es") == 1
+    out = capsys.readouterr().out
+    # The file is shown as a path from the current folder: the copy's is absolute.
+    found = re.findall(
+        r"/packs/aftercare-card/pack\.toml: harbour-lane-uk/es/aftercare-card page 1: "
+        r"(\d+\.\d) mm past the left margin: «(\S+)",
+        out,
+    )
+    assert found, out
+    # Every line of the list begins 8 mm into the margin; the ✗ is furthest out.
+    assert {text for _, text in found} >= {"✗"}
+    assert max(float(distance) for distance, _ in found) == pytest.approx(8.0, abs=0.5)
