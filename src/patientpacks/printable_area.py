@@ -66,6 +66,11 @@ class TextOutside:
     angle_degrees: int = 0
 
     def __str__(self) -> str:
+        return f"page {self.page}: {self.detail}"
+
+    @property
+    def detail(self) -> str:
+        """What is outside and how far, without the page."""
         past = (
             f"the {self.side} margin"
             if self.box == CONTENT_BOX
@@ -74,7 +79,7 @@ class TextOutside:
         notes = [f"{self.off_paper_mm:.1f} mm off the paper"] * bool(self.off_paper_mm)
         notes += [f"set at {self.angle_degrees}°"] * bool(self.angle_degrees)
         also = f" ({', '.join(notes)})" if notes else ""
-        return f"page {self.page}: {self.distance_mm:.1f} mm past {past}{also}: «{self.text}»"
+        return f"{self.distance_mm:.1f} mm past {past}{also}: «{self.text}»"
 
 
 def find_text_outside(

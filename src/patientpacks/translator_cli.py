@@ -33,7 +33,7 @@ from .i18n import (
 )
 from .model import Leaflet, Project
 from .pipeline import BuildOptions, build, default_jobs
-from .printable_area import find_text_outside
+from .printable_area import TextOutside, find_text_outside
 from .readability import FORMULAS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -231,16 +231,23 @@ def _layout_problems(project: Project, locales: list[str]) -> list[Problem]:
 
 def _printable_area_problems(leaflet: Leaflet) -> list[Problem]:
     """Text of the leaflet that lies outside its pages' margins, where a
-    printer may cut it off. The draft mark (the only text a leaflet sets at an
-    angle) gets a warning: it is on drafts only, never in a patient's hands."""
+    printer may cut it off; the same text on several pages is one problem.
+    The draft mark (the only text a leaflet sets at an angle) gets a warning:
+    it is on drafts only, never in a patient's hands."""
+    pages: dict[str, list[int]] = {}
+    findings: dict[str, TextOutside] = {}
+    for finding in find_text_outside(leaflet.pdf, leaflet.page_boxes):
+        pages.setdefault(finding.detail, []).append(finding.page)
+        findings.setdefault(finding.detail, finding)
     return [
         Problem(
             leaflet.job.pack.source_file,
             None,
-            f"{leaflet.job.label} {finding}" + (" (the draft mark)" if finding.angle_degrees else ""),
+            f"{leaflet.job.label} page{'s' * (len(pages[detail]) > 1)} {', '.join(map(str, pages[detail]))}: "
+            f"{detail}" + (" (the draft mark)" if finding.angle_degrees else ""),
             warning=bool(finding.angle_degrees),
         )
-        for finding in find_text_outside(leaflet.pdf, leaflet.page_boxes)
+        for detail, finding in findings.items()
     ]
 
 
