@@ -83,14 +83,16 @@ class LeafletBuilder:
             if job.is_booklet
             else None
         )
-        pdf, pages = self.renderer.render(html, job, blank_page)
-        reasons += filter(None, [page_budget_reason(job, pages)])
+        pdf, boxes = self.renderer.render(html, job, blank_page)
+        reasons += filter(None, [page_budget_reason(job, len(boxes))])
         if reasons and not drafted:
             # Only the render could tell this leaflet is a draft: render it
             # again with the draft mark on every page.
             html, _ = self._html(job, catalogue, draft=True, second=second)
-            pdf, pages = self.renderer.render(html, job, blank_page)
-        return Leaflet(job=job, pdf=pdf, pages=pages, html=html, reasons=tuple(reasons))
+            pdf, boxes = self.renderer.render(html, job, blank_page)
+        return Leaflet(
+            job=job, pdf=pdf, pages=len(boxes), html=html, reasons=tuple(reasons), page_boxes=boxes
+        )
 
 
 def _refuse_missing_safety(record: RecordingTranslations, catalogue: LoadedCatalogue) -> None:

@@ -288,6 +288,30 @@ class Job:
 
 
 @dataclass(frozen=True)
+class Rectangle:
+    """A rectangle on a page, in millimetres from the top-left corner of the
+    page box (the trimmed paper: a print-shop edition's bleed lies outside)."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+
+@dataclass(frozen=True)
+class PageBoxes:
+    """Where a page's layout means text to go, as WeasyPrint laid the page
+    out from the @page rules: the page's size, its content box (inside the
+    margins) and the margin boxes that have content (the running footer's
+    ``@bottom-center``), by at-keyword. In millimetres (see Rectangle)."""
+
+    width: float
+    height: float
+    content_box: Rectangle
+    margin_boxes: tuple[tuple[str, Rectangle], ...] = ()
+
+
+@dataclass(frozen=True)
 class Leaflet:
     """A rendered leaflet, ready to be written."""
 
@@ -296,6 +320,9 @@ class Leaflet:
     pages: int
     html: str
     reasons: tuple[str, ...] = field(default=())
+    #: Each page's boxes as laid out (for printable_area.py, which checks
+    #: the PDF's glyphs against them).
+    page_boxes: tuple[PageBoxes, ...] = field(default=())
 
     @property
     def status(self) -> str:

@@ -14,13 +14,14 @@ from urllib.request import url2pathname
 
 import jinja2
 from weasyprint import CSS, HTML
-from weasyprint.document import Document
+from weasyprint.document import Document, Page
+from weasyprint.formatting_structure.boxes import Box, MarginBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .errors import RenderError
 from .fonts import FontFace, load_font_setup, project_text, subset_family, subset_system_faces
-from .model import Job, Project
+from .model import Job, PageBoxes, Project, Rectangle
 from .pdf_structure import fixed_document_id, tag_passage_languages
 
 
@@ -56,6 +57,39 @@ def font_face_rules(project: Project, faces: tuple[FontFace, ...]) -> str:
     """The @font-face rules (templates/fonts.css) for ``faces``."""
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(project.templates_dir))
     return environment.get_template("fonts.css").render(faces=faces)
+
+
+#: Millimetres per CSS pixel (WeasyPrint lays out in CSS pixels, 96 to the inch).
+_MM_PER_PX = 25.4 / 96
+
+
+def _content_rectangle(box: Box) -> Rectangle:
+    x, y = box.content_box_x(), box.content_box_y()
+    return Rectangle(
+        left=x * _MM_PER_PX,
+        top=y * _MM_PER_PX,
+        right=(x + box.width) * _MM_PER_PX,
+        bottom=(y + box.height) * _MM_PER_PX,
+    )
+
+
+def page_boxes(page: Page) -> PageBoxes:
+    """The boxes WeasyPrint laid ``page`` out in, from its @page rules: where
+    the layout means text to go, for the printable-area check. The content
+    box follows from the page's size and margins alone, a margin box from
+    the margin and its own width (the footer's is the full width), never
+    from where the text went."""
+    page_box = page._page_box  # WeasyPrint keeps the laid-out page box private (pinned 70.0)
+    return PageBoxes(
+        width=page.width * _MM_PER_PX,
+        height=page.height * _MM_PER_PX,
+        content_box=_content_rectangle(page_box),
+        margin_boxes=tuple(
+            (child.at_keyword, _content_rectangle(child))
+            for child in page_box.children
+            if isinstance(child, MarginBox) and child.is_generated
+        ),
+    )
 
 
 class LeafletRenderer:
@@ -102,10 +136,12 @@ class LeafletRenderer:
             output_intent=job.edition.output_intent,
         )
 
-    def render(self, html: str, job: Job, blank_page_html: str | None = None) -> tuple[bytes, int]:
-        """Return the PDF and its page count. With ``blank_page_html``, blank
-        pages are added before the last page to make a multiple of 4 (a
-        folded booklet keeps its back page at the back)."""
+    def render(
+        self, html: str, job: Job, blank_page_html: str | None = None
+    ) -> tuple[bytes, tuple[PageBoxes, ...]]:
+        """Return the PDF and each of its pages' boxes (see :func:`page_boxes`).
+        With ``blank_page_html``, blank pages are added before the last page to
+        make a multiple of 4 (a folded booklet keeps its back page at the back)."""
         label = job.label
         try:
             document = self._layout(html, job)
@@ -131,4 +167,4 @@ class LeafletRenderer:
             raise  # the worker's memory limit: reported by workers.py
         except Exception as error:  # WeasyPrint raises many types; name the leaflet.
             raise RenderError(f"{label}: WeasyPrint failed: {type(error).__name__}: {error}") from error
-        return pdf, len(document.pages)
+        return pdf, tuple(page_boxes(page) for page in document.pages)

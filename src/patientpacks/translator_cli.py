@@ -34,6 +34,7 @@ from .i18n import (
 )
 from .model import Failure, Leaflet, Project
 from .pipeline import BuildOptions, build, default_jobs
+from .printable_area import TextOutside, find_text_outside
 from .readability import FORMULAS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -65,7 +66,9 @@ def make_parser() -> argparse.ArgumentParser:
         "--locale", action="append", default=[], metavar="CODE", help="only this locale (repeatable)"
     )
     check_parser.add_argument(
-        "--no-layout", action="store_true", help="skip building leaflets to check page budgets"
+        "--no-layout",
+        action="store_true",
+        help="skip building leaflets to check page budgets and that their text stays inside the margins",
     )
     check_parser.add_argument(
         "--strict",
@@ -188,7 +191,7 @@ def _check(project: Project, arguments: argparse.Namespace) -> int:
     if not arguments.locale:
         problems += check_template_glyphs(project, fonts)
     if not arguments.no_layout:
-        problems += _page_budget_problems(project, [locale for locale in locales if locale not in unreadable])
+        problems += _layout_problems(project, [locale for locale in locales if locale not in unreadable])
     readability, warnings = check_readability(
         project, [locale for locale in locales if locale not in unreadable]
     )
@@ -229,9 +232,10 @@ def _print_readability(reports: list[PackReadability]) -> None:
             print(f"  {section.heading[:54]:<54} {section.words:>5}{scores}{flag}")
 
 
-def _page_budget_problems(project: Project, locales: list[str]) -> list[Problem]:
+def _layout_problems(project: Project, locales: list[str]) -> list[Problem]:
     """Build the leaflets of these locales (into a temporary folder) and report
-    every one that breaks its pack's page budget."""
+    every one that breaks its pack's page budget or has text outside its
+    pages' margins (printable_area.py)."""
     problems = []
 
     def note(result: object) -> None:
@@ -244,6 +248,8 @@ def _page_budget_problems(project: Project, locales: list[str]) -> list[Problem]
                     effect="blocks",
                 )
             )
+        if isinstance(result, Leaflet):
+            problems.extend(_printable_area_problems(result))
         if isinstance(result, Leaflet) and result.pages > result.job.max_pages:
             over = result.pages - result.job.max_pages
             problems.append(
@@ -262,6 +268,28 @@ def _page_budget_problems(project: Project, locales: list[str]) -> list[Problem]
             on_result=note,
         )
     return problems
+
+
+def _printable_area_problems(leaflet: Leaflet) -> list[Problem]:
+    """Text of the leaflet that lies outside its pages' margins, where a
+    printer may cut it off; the same text on several pages is one problem.
+    The draft mark (the only text a leaflet sets at an angle) gets a warning:
+    it is on drafts only, never in a patient's hands."""
+    pages: dict[str, list[int]] = {}
+    findings: dict[str, TextOutside] = {}
+    for finding in find_text_outside(leaflet.pdf, leaflet.page_boxes):
+        pages.setdefault(finding.detail, []).append(finding.page)
+        findings.setdefault(finding.detail, finding)
+    return [
+        Problem(
+            leaflet.job.pack.source_file,
+            None,
+            f"{leaflet.job.label} page{'s' * (len(pages[detail]) > 1)} {', '.join(map(str, pages[detail]))}: "
+            f"{detail}" + (" (the draft mark)" if finding.angle_degrees else ""),
+            warning=bool(finding.angle_degrees),
+        )
+        for detail, finding in findings.items()
+    ]
 
 
 def _pseudo(project: Project, arguments: argparse.Namespace) -> int:

@@ -1,0 +1,224 @@
+"""Every glyph inside its page's margins (printable_area.py), read back from the PDF."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+from weasyprint import CSS, HTML
+
+from patientpacks.config import load_brand, load_pack
+from patientpacks.model import (
+    LARGE_PRINT_EDITION,
+    PRINT_SHOP_EDITION,
+    STANDARD_EDITION,
+    Edition,
+    Job,
+    Leaflet,
+    PageBoxes,
+    Project,
+)
+from patientpacks.pipeline import BuildOptions, build
+from patientpacks.printable_area import CONTENT_BOX, TextOutside, find_text_outside
+from patientpacks.render_pdf import LeafletRenderer, page_boxes
+
+from .conftest import REPO, run_cli
+
+FIXTURES = Path(__file__).parent / "fixtures" / "printable-area"
+
+
+def render_fixture(name: str, *stylesheets: CSS) -> tuple[bytes, tuple[PageBoxes, ...]]:
+    """A fixture laid out by WeasyPrint alone (its own @page rules and fonts)."""
+    document = HTML(filename=FIXTURES / name).render(stylesheets=stylesheets)
+    return document.write_pdf(), tuple(page_boxes(page) for page in document.pages)
+
+
+@pytest.fixture(scope="module")
+def text_in_the_margins() -> list[TextOutside]:
+    return find_text_outside(*render_fixture("text-in-the-margins.html"))
+
+
+def test_a_word_in_the_margin_is_named_with_its_page_side_and_distance(
+    text_in_the_margins: list[TextOutside],
+) -> None:
+    # The fixture sets the word 6 mm into the left margin; its ink starts
+    # a little inside its pen position.
+    finding = text_in_the_margins[0]
+    assert (finding.page, finding.text, finding.side, finding.box) == (1, "نیاورید", "left", CONTENT_BOX)
+    assert finding.distance_mm == pytest.approx(6.0, abs=0.5)
+    assert (finding.off_paper_mm, finding.angle_degrees) == (0, 0)
+    assert str(finding) == f"page 1: {finding.distance_mm:.1f} mm past the left margin: «نیاورید»"
+
+
+def test_only_the_text_outside_the_margins_is_found(text_in_the_margins: list[TextOutside]) -> None:
+    # Not the paragraphs inside the content box, nor the running footer in
+    # its margin box; two words out one after the other are one finding.
+    assert [(finding.page, finding.text) for finding in text_in_the_margins] == [
+        (1, "نیاورید"),
+        (2, "No sun"),
+        (2, "Call 999"),
+        (3, "DRAFT"),
+    ]
+
+
+def test_text_off_the_paper_says_how_far_off(text_in_the_margins: list[TextOutside]) -> None:
+    finding = text_in_the_margins[2]  # set 12 mm past a 10 mm margin
+    assert (finding.side, finding.distance_mm) == ("right", pytest.approx(12.0, abs=0.5))
+    assert finding.off_paper_mm == pytest.approx(finding.distance_mm - 10.0, abs=0.01)
+    assert f"({finding.off_paper_mm:.1f} mm off the paper)" in str(finding)
+
+
+def test_text_set_at_an_angle_carries_its_angle(text_in_the_margins: list[TextOutside]) -> None:
+    finding = text_in_the_margins[3]  # rotate(-32deg), like the draft mark
+    assert (finding.text, finding.side, finding.angle_degrees) == ("DRAFT", "left", 328)
+    assert "set at 328°" in str(finding)
+
+
+def test_a_print_shop_bleed_around_the_page_moves_nothing(text_in_the_margins: list[TextOutside]) -> None:
+    # With a bleed the PDF's media box grows around the page: the check
+    # measures from the trim box, where the page box is.
+    bleed = CSS(string="@page { bleed: 3mm; marks: crop; }")
+    with_bleed = find_text_outside(*render_fixture("text-in-the-margins.html", bleed))
+    assert [(f.page, f.text, f.side) for f in with_bleed] == [
+        (f.page, f.text, f.side) for f in text_in_the_margins
+    ]
+    for moved, unmoved in zip(with_bleed, text_in_the_margins, strict=True):
+        assert moved.distance_mm == pytest.approx(unmoved.distance_mm, abs=0.01)
+
+
+def test_page_boxes_that_are_not_the_pdfs_are_refused() -> None:
+    pdf, boxes = render_fixture("text-in-the-margins.html")
+    with pytest.raises(ValueError, match="the PDF has 3 pages, its layout 2"):
+        find_text_outside(pdf, boxes[:2])
+    letter = PageBoxes(215.9, 279.4, boxes[0].content_box, boxes[0].margin_boxes)
+    with pytest.raises(ValueError, match=r"the PDF's page is 148.0 x 210.0 mm, its layout 215.9 x 279.4 mm"):
+        find_text_outside(pdf, (letter, *boxes[1:]))
+
+
+def test_symbol_lists_hang_inside_the_margins_in_both_directions() -> None:
+    # The ✓, ✗ and ? lists of a Persian card, laid out by the project's own
+    # stylesheet: a hanging indent applied on the left whatever the direction
+    # pushed each full first line 1.4em (6 mm) into the left margin.
+    renderer = LeafletRenderer(Project(REPO))
+    job = Job(
+        pack=load_pack(REPO / "packs/aftercare-card"),
+        brand=load_brand(REPO / "brands/harbour-lane-uk.toml"),
+        locale="fa",
+        catalogue_path=None,
+        inputs_sha256="0" * 64,
+    )
+    pdf, boxes = renderer.render((FIXTURES / "symbol-lists.html").read_text(encoding="utf-8"), job)
+    assert [str(finding) for finding in find_text_outside(pdf, boxes)] == []
+
+
+# --- Every example leaflet -----------------------------------------------------
+
+#: Findings on the examples that are known faults of other parts of the
+#: layout, each tracked by a strict expected failure below: it fails as soon
+#: as the fault is fixed, and then its exception here goes with it.
+DRAFT_MARK = "the draft mark, set at an angle, runs into the margins in longer translations"
+LARGE_PRINT_CARD_FOOTER = (
+    "the large-print card keeps the A5 card's 11 mm bottom margin under a 13 pt footer: "
+    "its descenders run 0.2 mm off the paper"
+)
+
+
+def known_fault(path: Path, finding: TextOutside) -> str | None:
+    if finding.angle_degrees:  # the only text a leaflet sets at an angle
+        return DRAFT_MARK
+    if path.name == "aftercare-card.large-print.pdf" and (finding.box, finding.side) == (
+        "@bottom-center",
+        "bottom",
+    ):
+        return LARGE_PRINT_CARD_FOOTER
+    return None
+
+
+@pytest.fixture(scope="module")
+def example_findings(
+    every_example_pdf: list[Path],
+    example_dist: Path,
+    editions_dist: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> list[tuple[Path, TextOutside]]:
+    """The check's findings on every example PDF, against the page boxes the
+    renderer recorded for it. A build keeps no record of the boxes on disk,
+    so the same leaflets are built again here and kept in memory; builds are
+    reproducible, and each rebuilt PDF is checked to be the one on disk."""
+    built: dict[str, tuple[str, tuple[PageBoxes, ...]]] = {}  # path -> PDF's SHA-256, page boxes
+
+    def keep(result: object) -> None:
+        assert isinstance(result, Leaflet), result
+        built[result.job.relative_pdf_path] = (hashlib.sha256(result.pdf).hexdigest(), result.page_boxes)
+
+    out = tmp_path_factory.mktemp("printable-area")
+    build(Project(REPO), BuildOptions(out_dir=out / "standard", jobs=2), on_result=keep)
+    # The editions of conftest.EDITION_ARGS.
+    editions = (STANDARD_EDITION, LARGE_PRINT_EDITION, PRINT_SHOP_EDITION, Edition("bilingual", "en"))
+    build(
+        Project(REPO),
+        BuildOptions(out_dir=out / "editions", jobs=2, locales=("en", "es", "fa"), editions=editions),
+        on_result=keep,
+    )
+    findings = []
+    for path in every_example_pdf:
+        relative = path.relative_to(example_dist if path.is_relative_to(example_dist) else editions_dist)
+        sha256, boxes = built[str(relative)]
+        pdf = path.read_bytes()
+        assert hashlib.sha256(pdf).hexdigest() == sha256, (
+            f"{relative}: the rebuilt PDF differs from the one on disk"
+        )
+        findings += [(relative, finding) for finding in find_text_outside(pdf, boxes)]
+    return findings
+
+
+def test_every_example_pdf_has_its_text_inside_the_margins(
+    every_example_pdf: list[Path], example_findings: list[tuple[Path, TextOutside]]
+) -> None:
+    assert len(every_example_pdf) == 80
+    unexpected = [
+        f"{path}: {finding}" for path, finding in example_findings if not known_fault(path, finding)
+    ]
+    assert unexpected == []
+
+
+@pytest.mark.xfail(strict=True, reason=DRAFT_MARK)
+def test_the_draft_mark_stays_inside_the_margins(example_findings: list[tuple[Path, TextOutside]]) -> None:
+    assert [f"{path}: {f}" for path, f in example_findings if known_fault(path, f) == DRAFT_MARK] == []
+
+
+@pytest.mark.xfail(strict=True, reason=LARGE_PRINT_CARD_FOOTER)
+def test_the_large_print_cards_footer_stays_on_the_paper(
+    example_findings: list[tuple[Path, TextOutside]],
+) -> None:
+    faults = [
+        f"{path}: {f}" for path, f in example_findings if known_fault(path, f) == LARGE_PRINT_CARD_FOOTER
+    ]
+    assert faults == []
+
+
+# --- The translator's check ----------------------------------------------------------
+
+
+def test_check_reports_a_list_pushed_into_the_margin_and_exits_1(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A small copy: one brand; its stylesheet moves the card's ✗ list 8 mm
+    # to the left, 2 mm from the paper's edge.
+    (project / "brands/maple-street-us.toml").unlink()
+    stylesheet = project / "templates/leaflet.css"
+    stylesheet.write_text(stylesheet.read_text() + "\nul.dont { margin-left: -8mm; }\n")
+    assert run_cli(project, "check", "--locale", "es") == 1
+    out = capsys.readouterr().out
+    # The file is shown as a path from the current folder: the copy's is absolute.
+    found = re.findall(
+        r"/packs/aftercare-card/pack\.toml: harbour-lane-uk/es/aftercare-card page 1: "
+        r"(\d+\.\d) mm past the left margin: «(\S+)",
+        out,
+    )
+    assert found, out
+    # Every line of the list begins 8 mm into the margin; the ✗ is furthest out.
+    assert {text for _, text in found} >= {"✗"}
+    assert max(float(distance) for distance, _ in found) == pytest.approx(8.0, abs=0.5)
