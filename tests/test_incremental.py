@@ -131,17 +131,20 @@ def test_a_build_does_not_load_the_translator_commands() -> None:
         [
             sys.executable,
             "-c",
-            "import sys, patientpacks.cli, patientpacks.pipeline; print(sorted(sys.modules))",
+            "import sys, patientpacks.cli, patientpacks.cli.build, patientpacks.pipeline; print(sorted(sys.modules))",
         ],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
     assert "patientpacks.cli" in loaded
-    assert "patientpacks.translator_cli" not in loaded
+    assert "patientpacks.cli.translate" not in loaded
 
 
 def test_every_translator_command_reaches_its_handler() -> None:
-    from patientpacks import cli, translator_cli
+    from patientpacks import cli
+    from patientpacks.cli import translate
 
-    assert set(cli.TRANSLATOR_COMMANDS) == set(translator_cli.COMMANDS)
+    assert {command for command, module in cli.COMMANDS.items() if module == "translate"} == set(
+        translate.COMMANDS
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -78,8 +78,12 @@ class _Table:
                 raise self.error(key, "is missing")
             return default
         value = self.data[key]
-        # TOML booleans are ints in Python; never accept one for the other.
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        # TOML booleans are ints in Python, and its date-times are dates:
+        # never accept one for the other.
+        wrong_subtype = (kind is int and isinstance(value, bool)) or (
+            kind is date and isinstance(value, datetime)
+        )
+        if not isinstance(value, kind) or wrong_subtype:
             raise self.error(key, f"must be {_KIND_NAMES.get(kind, kind.__name__)}, not {value!r}")
         return value
 

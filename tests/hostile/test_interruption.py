@@ -95,7 +95,7 @@ def test_a_second_build_into_the_same_folder_is_refused_while_the_first_runs(tmp
     wait_for_pdfs(out, 1)
     second = start_build(out, "--locale", "de")
     _, error = second.communicate(timeout=60)
-    assert second.returncode == 2
+    assert second.returncode == 3  # the output folder cannot be used
     assert "another build is writing to this folder" in error
     assert first.wait(timeout=180) == 0
     assert_output_is_consistent(out)

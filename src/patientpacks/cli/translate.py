@@ -1,4 +1,4 @@
-"""The translator's sub-commands: extract, update, init, stats, check, pseudo."""
+"""The translator's commands: ``patientpacks extract``, ``update``, ``init``, ``stats``, ``check``, ``pseudo``."""
 
 from __future__ import annotations
 
@@ -11,12 +11,11 @@ from pathlib import Path
 
 from babel import Locale
 
-from . import clock
-from .catalogs import SOURCE_LOCALE, catalogue_path, discover_locales, parse_locale
-from .config import load_pack
-from .errors import PatientPacksError, UsageError
-from .fonts import load_font_setup
-from .i18n import (
+from .. import clock
+from ..catalogs import SOURCE_LOCALE, catalogue_path, discover_locales, parse_locale
+from ..config import load_pack
+from ..fonts import load_font_setup
+from ..i18n import (
     REVIEW_NOTICE,
     PackReadability,
     Problem,
@@ -32,25 +31,24 @@ from .i18n import (
     reviews_due,
     update,
 )
-from .model import Failure, Leaflet, Project
-from .pipeline import BuildOptions, build, default_jobs
-from .printable_area import TextOutside, find_text_outside
-from .readability import FORMULAS
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+from ..model import Failure, Leaflet, Project
+from ..pipeline import BuildOptions, build
+from ..printable_area import TextOutside, find_text_outside
+from ..readability import FORMULAS
+from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_project_argument, cores, resolve_project
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="build_pdfs.py", description="Translator commands.")
+    parser = argparse.ArgumentParser(prog="patientpacks", description="Translator commands.")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser(
+    extract_parser = commands.add_parser(
         "extract", help="templates -> locales/messages.pot (unchanged when only the date would change)"
     )
-    commands.add_parser(
+    update_parser = commands.add_parser(
         "update", help="merge messages.pot into every catalogue; changed strings become fuzzy"
     )
     init_parser = commands.add_parser(
-        "init", help="start a catalogue for a new locale, with a verified plural rule"
+        "init", help="start a catalogue for any language CLDR knows, with its plural rule"
     )
     init_parser.add_argument("locale", help="e.g. it, pt_PT, zh_Hant")
     stats_parser = commands.add_parser(
@@ -75,22 +73,18 @@ def make_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 1 on warnings too (sections that read above the target grade)",
     )
-    commands.add_parser(
+    pseudo_parser = commands.add_parser(
         "pseudo", help="regenerate the pseudo-locale en_XA from messages.pot (never edit it by hand)"
     )
+    for subparser in (extract_parser, update_parser, init_parser, stats_parser, check_parser, pseudo_parser):
+        subparser.prog = f"patientpacks {subparser.prog.split()[-1]}"
+        add_project_argument(subparser)
     return parser
 
 
-def run_translator_command(project: Project, argv: list[str]) -> int:
-    arguments = make_parser().parse_args(argv)
-    try:
-        return COMMANDS[arguments.command](project, arguments)
-    except UsageError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except PatientPacksError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_FAILED
+def run(command: str, argv: list[str], project_root: Path | None) -> int:
+    arguments = make_parser().parse_args([command, *argv])
+    return COMMANDS[arguments.command](resolve_project(arguments, project_root), arguments)
 
 
 def _extract(project: Project, arguments: argparse.Namespace) -> int:
@@ -264,7 +258,7 @@ def _layout_problems(project: Project, locales: list[str]) -> list[Problem]:
     with tempfile.TemporaryDirectory() as folder:
         build(
             project,
-            BuildOptions(out_dir=Path(folder), locales=tuple(locales), jobs=default_jobs()),
+            BuildOptions(out_dir=Path(folder), locales=tuple(locales), jobs=cores()),
             on_result=note,
         )
     return problems

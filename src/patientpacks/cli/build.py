@@ -1,4 +1,4 @@
-"""The command line: parse arguments, call the pipeline, print a summary."""
+"""``patientpacks [build]``: parse the options, build, print a summary."""
 
 from __future__ import annotations
 
@@ -10,17 +10,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import __version__
-from .errors import PatientPacksError
-from .model import LARGE_PRINT_EDITION, PRINT_SHOP_EDITION, STANDARD_EDITION, Edition, Project
-from .output import merge_manifests, write_manifest_entries
-from .pipeline import BuildOptions, build, default_jobs
-from .progress import BuildProgress
-from .workers import Limits
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-#: Stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).
-EXIT_INTERRUPTED = 130
+from .. import __version__
+from ..model import LARGE_PRINT_EDITION, PRINT_SHOP_EDITION, STANDARD_EDITION, Edition, Project
+from ..pipeline import BuildOptions, build
+from ..progress import BuildProgress
+from ..workers import Limits
+from .common import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_STATUS_HELP,
+    add_project_argument,
+    cores,
+    resolve_project,
+    seconds,
+    shard,
+    whole_number,
+)
 
 DESCRIPTION = """\
 Build branded patient leaflets (PDF) for every pack x locale x brand found in
@@ -34,33 +40,35 @@ its catalogue is complete and reviewed. Otherwise it is built as a draft, with
 a "DRAFT - not for patient use" mark on every page, and the manifest says why.
 """
 
-EPILOG = """\
-exit status: 0 when every leaflet was built, 1 when any leaflet failed (or,
-with --strict, when any is a draft), 2 when the command line is wrong.
+EPILOG = f"""\
+{EXIT_STATUS_HELP}
 
 examples:
-  python build_pdfs.py                          # everything
-  python build_pdfs.py --locale es --brand maple-street-us
-  python build_pdfs.py --pack aftercare-card --html --out /tmp/preview
-  python build_pdfs.py --large-print --print-shop --brand harbour-lane-uk
-  python build_pdfs.py --bilingual en --locale es --locale ar
+  patientpacks                          # everything
+  patientpacks --locale es --brand maple-street-us
+  patientpacks --pack aftercare-card --html --out /tmp/preview
+  patientpacks --large-print --print-shop --brand harbour-lane-uk
+  patientpacks --bilingual en --locale es --locale ar
+  patientpacks --project ~/clinic-leaflets
 
 translator commands (each has --help):
-  python build_pdfs.py extract        templates -> locales/messages.pot
-  python build_pdfs.py update         merge messages.pot into every catalogue
-  python build_pdfs.py init LOCALE    start a catalogue with a verified plural rule
-  python build_pdfs.py stats [--json] translated, fuzzy, untranslated per locale and pack
-  python build_pdfs.py check [--locale X]   everything a translator must fix
-  python build_pdfs.py pseudo         regenerate the pseudo-locale en_XA
+  patientpacks extract        templates -> locales/messages.pot
+  patientpacks update         merge messages.pot into every catalogue
+  patientpacks init LOCALE    start a catalogue for any CLDR language
+  patientpacks stats [--json] translated, fuzzy, untranslated per locale and pack
+  patientpacks check [--locale X]   everything a translator must fix
+  patientpacks pseudo         regenerate the pseudo-locale en_XA
 
 other commands:
-  python build_pdfs.py merge-manifests --out dist/manifest.json A/manifest.json B/manifest.json
+  patientpacks merge-manifests --out dist/manifest.json A/manifest.json B/manifest.json
+
+(`python build_pdfs.py ...` and `python -m patientpacks ...` run the same program.)
 """
 
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="build_pdfs.py",
+        prog="patientpacks",
         description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -78,15 +86,16 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--brand", action="append", default=[], metavar="ID", help="build only this brand (repeatable)"
     )
+    add_project_argument(parser)
     parser.add_argument(
         "--out", type=Path, default=None, metavar="DIR", help="output folder (default: dist/ in the project)"
     )
     parser.add_argument(
         "--jobs",
-        type=_positive_int,
+        type=whole_number(1, 64),
         default=None,
         metavar="N",
-        help="worker processes (default: the number of cores)",
+        help="worker processes, 1 to 64 (default: the number of cores)",
     )
     parser.add_argument(
         "--html", action="store_true", help="also write each leaflet's HTML beside its PDF, for inspection"
@@ -101,7 +110,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--shard",
-        type=_shard,
+        type=shard,
         default=None,
         metavar="K/N",
         help="build only the K-th of N deterministic shards of the leaflets (for N CI runners; see merge-manifests)",
@@ -123,14 +132,14 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--time-limit",
-        type=float,
+        type=seconds,
         default=Limits.seconds,
         metavar="SECONDS",
         help="stop a leaflet that takes longer (default: %(default)s)",
     )
     parser.add_argument(
         "--memory-limit",
-        type=_positive_int,
+        type=whole_number(256, 1_048_576),
         default=Limits.memory_mb,
         metavar="MB",
         help="stop a leaflet whose worker needs more memory (default: %(default)s)",
@@ -152,40 +161,9 @@ def _editions(arguments: argparse.Namespace) -> tuple[Edition, ...]:
     return tuple(editions)
 
 
-def _shard(text: str) -> tuple[int, int]:
-    try:
-        shard, shards = (int(part) for part in text.split("/"))
-    except ValueError:
-        raise argparse.ArgumentTypeError("use K/N, e.g. 2/4") from None
-    if not 1 <= shard <= shards:
-        raise argparse.ArgumentTypeError("K must be between 1 and N")
-    return shard, shards
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
-
-
-#: The translator's sub-commands (translator_cli.py). Its module, with Babel's
-#: catalogue front end and textstat, is imported only to run one of them: a
-#: build, and above all a no-op rebuild, starts 0.07 s sooner without it.
-TRANSLATOR_COMMANDS = ("extract", "update", "init", "stats", "check", "pseudo")
-
-
-def main(argv: list[str] | None = None, project_root: Path | None = None) -> int:
-    """Run the command line; ``project_root`` defaults to the current folder."""
-    argv = sys.argv[1:] if argv is None else list(argv)
-    project = Project(root=(project_root or Path.cwd()).resolve())
-    if argv and argv[0] in TRANSLATOR_COMMANDS:
-        from .translator_cli import run_translator_command
-
-        return run_translator_command(project, argv)
-    if argv and argv[0] == "merge-manifests":
-        return run_merge_manifests(argv[1:])
-    return run_build(project, make_parser().parse_args(argv))
+def run(command: str, argv: list[str], project_root: Path | None) -> int:
+    arguments = make_parser().parse_args(argv)
+    return run_build(resolve_project(arguments, project_root), arguments)
 
 
 def _build_options(project: Project, arguments: argparse.Namespace) -> BuildOptions:
@@ -194,7 +172,7 @@ def _build_options(project: Project, arguments: argparse.Namespace) -> BuildOpti
         packs=tuple(arguments.pack),
         locales=tuple(arguments.locale),
         brands=tuple(arguments.brand),
-        jobs=arguments.jobs or default_jobs(),
+        jobs=arguments.jobs or cores(),
         write_html=arguments.html,
         limits=Limits(seconds=arguments.time_limit, memory_mb=arguments.memory_limit),
         force=arguments.force,
@@ -204,19 +182,11 @@ def _build_options(project: Project, arguments: argparse.Namespace) -> BuildOpti
 
 
 def run_build(project: Project, arguments: argparse.Namespace) -> int:
-    try:
-        options = _build_options(project, arguments)
-    except PatientPacksError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
+    options = _build_options(project, arguments)
     progress = BuildProgress(quiet=arguments.quiet)
     stop = threading.Event()
-    try:
-        with progress, _stop_on_signals(stop):
-            report = build(project, options, on_result=progress.result, on_start=progress.start, stop=stop)
-    except PatientPacksError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
+    with progress, _stop_on_signals(stop):
+        report = build(project, options, on_result=progress.result, on_start=progress.start, stop=stop)
     if report.interrupted:
         print(
             f"interrupted: {len(report.built)} leaflet(s) written and listed in {report.manifest_path}; "
@@ -252,25 +222,3 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
-
-
-def run_merge_manifests(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="build_pdfs.py merge-manifests",
-        description="Merge the manifests of shards (built with --shard K/N) into one.",
-    )
-    parser.add_argument(
-        "manifests", nargs="+", type=Path, metavar="MANIFEST", help="the shards' manifest.json files"
-    )
-    parser.add_argument(
-        "--out", type=Path, required=True, metavar="FILE", help="where to write the merged manifest"
-    )
-    arguments = parser.parse_args(argv)
-    try:
-        entries = merge_manifests(arguments.manifests)
-        write_manifest_entries(arguments.out, entries)
-    except PatientPacksError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_FAILED
-    print(f"{len(entries)} leaflet(s) from {len(arguments.manifests)} manifest(s) -> {arguments.out}")
-    return EXIT_OK

@@ -1,0 +1,27 @@
+"""``patientpacks merge-manifests``: one manifest from the shards' manifests."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..output import merge_manifests, write_manifest_entries
+from .common import EXIT_OK
+
+
+def run(command: str, argv: list[str], project_root: Path | None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="patientpacks merge-manifests",
+        description="Merge the manifests of shards (built with --shard K/N) into one.",
+    )
+    parser.add_argument(
+        "manifests", nargs="+", type=Path, metavar="MANIFEST", help="the shards' manifest.json files"
+    )
+    parser.add_argument(
+        "--out", type=Path, required=True, metavar="FILE", help="where to write the merged manifest"
+    )
+    arguments = parser.parse_args(argv)
+    entries = merge_manifests(arguments.manifests)
+    write_manifest_entries(arguments.out, entries)
+    print(f"{len(entries)} leaflet(s) from {len(arguments.manifests)} manifest(s) -> {arguments.out}")
+    return EXIT_OK
