@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from importlib.resources import files
 from pathlib import Path
 
 import page as pdf_ua_validator
@@ -16,6 +17,9 @@ import pytest
 from PIL import Image, ImageCms
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, IndirectObject, NameObject
+
+from patientpacks.config import load_brand
+from patientpacks.errors import ConfigError
 
 from .conftest import REPO, run_cli
 
@@ -363,6 +367,141 @@ def test_black_and_grey_text_prints_on_the_black_plate_alone(
             pixels = grid.area(*area)
             assert ink(plates["Black"], pixels) >= 200, (locale, text)
             assert [ink(plates[name], pixels) for name in INKS[:3]] == [0, 0, 0], (locale, text)
+
+
+# --- A brand's own press -----------------------------------------------------
+
+
+def fill_colours(reader: PdfReader) -> set[tuple[float, ...]]:
+    """Every four-component colour the pages set (DeviceCMYK's scn)."""
+    return {
+        tuple(round(float(value), 3) for value in operands)
+        for page in reader.pages
+        for operands, operator in page.get_contents().operations
+        if operator in (b"scn", b"sc", b"k") and len(operands) == 4
+    }
+
+
+def relative_colorimetric_cmyk(profile: Path, rgb: tuple[int, int, int]) -> tuple[float, ...]:
+    """LittleCMS's conversion of an sRGB colour into a press profile's CMYK."""
+    srgb = ImageCms.ImageCmsProfile(str(files("weasyprint.pdf").joinpath("sRGB2014.icc")))
+    transform = ImageCms.buildTransform(
+        srgb, ImageCms.getOpenProfile(str(profile)), "RGB", "CMYK", ImageCms.Intent.RELATIVE_COLORIMETRIC
+    )
+    pixel = ImageCms.applyTransform(Image.new("RGB", (1, 1), rgb), transform).getpixel((0, 0))
+    return tuple(round(channel / 255, 3) for channel in pixel)
+
+
+def test_brand_output_profile_is_the_output_intent_and_the_colours_are_its_cmyk(
+    project: Path, tmp_path: Path
+) -> None:
+    shutil.copy(FIXTURES / "FOGRA29-test.icc", project / "brands/shop-press.icc")
+    edit(
+        project / "brands/harbour-lane-uk.toml",
+        'paper = "A4"\n',
+        'paper = "A4"\noutput_profile = "shop-press.icc"\n',
+    )
+    out = tmp_path / "out"
+    args = ("--print-shop", "--locale", "en", "--pack", "aftercare-card", "-q")
+    assert run_cli(project, "--out", str(out), *args) == 0
+    shop = PdfReader(out / "harbour-lane-uk/en/aftercare-card.print-shop.pdf")
+    assert output_profile(shop) == (FIXTURES / "FOGRA29-test.icc").read_bytes()
+    (intent,) = shop.trailer["/Root"]["/OutputIntents"]
+    assert intent.get_object()["/OutputConditionIdentifier"] == "Custom"
+    assert "FOGRA29" in intent.get_object()["/OutputCondition"]
+    # The brand's primary colour (the band, the headings) in the shop's CMYK,
+    # not in FOGRA39's.
+    harbour_blue = (0x20, 0x3A, 0x72)
+    colours = fill_colours(shop)
+    assert relative_colorimetric_cmyk(project / "brands/shop-press.icc", harbour_blue) in colours
+    assert relative_colorimetric_cmyk(DEFAULT_PROFILE, harbour_blue) not in colours
+    # The other brand still prints for FOGRA39.
+    default = PdfReader(out / "maple-street-us/en/aftercare-card.print-shop.pdf")
+    assert output_profile(default) == DEFAULT_PROFILE.read_bytes()
+
+
+def test_changing_a_brands_output_profile_rebuilds_only_its_print_shop_leaflets(
+    project: Path, tmp_path: Path
+) -> None:
+    shutil.copy(FIXTURES / "FOGRA29-test.icc", project / "brands/shop-press.icc")
+    edit(
+        project / "brands/harbour-lane-uk.toml",
+        'paper = "A4"\n',
+        'paper = "A4"\noutput_profile = "shop-press.icc"\n',
+    )
+    out = tmp_path / "out"
+    args = ("--out", str(out), "--print-shop", "--locale", "en", "--pack", "aftercare-card", "-q")
+    assert run_cli(project, *args) == 0
+    before = manifest(out)
+    shutil.copy(DEFAULT_PROFILE, project / "brands/shop-press.icc")
+    assert run_cli(project, *args) == 0
+    changed = {path for path, entry in manifest(out).items() if entry["sha256"] != before[path]["sha256"]}
+    assert changed == {"harbour-lane-uk/en/aftercare-card.print-shop.pdf"}
+
+
+def _display_profile(brands: Path) -> str:
+    shutil.copy(files("weasyprint.pdf").joinpath("sRGB2014.icc"), brands / "screen.icc")
+    return "screen.icc"
+
+
+def _rgb_printer_profile(brands: Path) -> str:
+    # An RGB profile that calls itself a printer's: the class bytes changed.
+    data = bytearray(files("weasyprint.pdf").joinpath("sRGB2014.icc").read_bytes())
+    data[12:16] = b"prtr"
+    (brands / "rgb-printer.icc").write_bytes(bytes(data))
+    return "rgb-printer.icc"
+
+
+def _not_a_profile(brands: Path) -> str:
+    (brands / "press.icc").write_text("this is not an ICC profile\n")
+    return "press.icc"
+
+
+@pytest.mark.parametrize(
+    ("make_profile", "message"),
+    [
+        (
+            _display_profile,
+            "screen.icc is a display profile, not an output (printer) profile: ask the print shop",
+        ),
+        (_rgb_printer_profile, "rgb-printer.icc is a profile for RGB, not CMYK: ask the print shop"),
+        (_not_a_profile, "press.icc is not a readable ICC profile"),
+        (lambda brands: "missing.icc", "profile file not found"),
+        (
+            lambda brands: "../assets/colour/FOGRA39-patientpacks.icc",
+            "must be a file inside the brands folder",
+        ),
+    ],
+)
+def test_unusable_output_profile_names_the_brand_file_line_and_key(
+    project: Path, make_profile, message: str
+) -> None:
+    brand = project / "brands/harbour-lane-uk.toml"
+    name = make_profile(project / "brands")
+    edit(brand, 'paper = "A4"\n', f'paper = "A4"\noutput_profile = "{name}"\n')
+    line = brand.read_text().splitlines().index(f'output_profile = "{name}"') + 1
+    with pytest.raises(ConfigError) as error:
+        load_brand(brand)
+    assert str(error.value).startswith(f"{brand}:{line}: output_profile: {message}"), str(error.value)
+
+
+def test_brand_with_a_display_profile_fails_only_its_own_leaflets(
+    project: Path, tmp_path: Path, capsys
+) -> None:
+    brand = project / "brands/harbour-lane-uk.toml"
+    edit(
+        brand, 'paper = "A4"\n', f'paper = "A4"\noutput_profile = "{_display_profile(project / "brands")}"\n'
+    )
+    out = tmp_path / "out"
+    args = ("--print-shop", "--locale", "en", "--pack", "aftercare-card", "-q")
+    assert run_cli(project, "--out", str(out), *args) == 1
+    line = brand.read_text().splitlines().index('output_profile = "screen.icc"') + 1
+    assert (
+        f"harbour-lane-uk.toml:{line}: output_profile: screen.icc is a display profile"
+        in capsys.readouterr().err
+    )
+    assert not (out / "harbour-lane-uk").exists()
+    assert (out / "maple-street-us/en/aftercare-card.print-shop.pdf").is_file()
 
 
 # --- Logos -----------------------------------------------------------------
