@@ -111,6 +111,48 @@ def test_large_print_edition_body_text_is_16_pt_and_nothing_is_under_13(editions
         assert min(sizes) >= 13, (path, sizes)
 
 
+def heading_sizes(path: Path) -> dict[str, set[float]]:
+    """The font sizes of each heading (H1-H6 in the structure tree) of a
+    PDF, by its text."""
+    sizes: dict[str, set[float]] = collections.defaultdict(set)
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            headings, pending = [], list(page.structure_tree)
+            while pending:
+                element = pending.pop()
+                if element["type"] in ("H1", "H2", "H3", "H4", "H5", "H6"):
+                    headings.append(element)
+                else:
+                    pending += element.get("children", [])
+            for heading in headings:
+                mcids, parts = set(), [heading]
+                while parts:
+                    part = parts.pop()
+                    mcids.update(part.get("mcids", []))
+                    parts += part.get("children", [])
+                chars = [char for char in page.chars if char.get("mcid") in mcids]
+                text = "".join(char["text"] for char in chars)
+                sizes[text] |= {round(char["size"], 1) for char in chars}
+    return sizes
+
+
+def test_large_print_headings_are_19_to_28_pt_the_small_prints_included_within_the_page_budget(
+    editions_dist: Path,
+) -> None:
+    for path in editions_dist.rglob("*.large-print.pdf"):
+        sizes = heading_sizes(path)
+        assert len(sizes) >= 8, path
+        for text, sizes_of_heading in sizes.items():
+            assert all(19 <= size <= 28 for size in sizes_of_heading), (path, text, sizes_of_heading)
+    about = heading_sizes(editions_dist / "harbour-lane-uk/en/aftercare-card.large-print.pdf")[
+        "About this leaflet"
+    ]
+    assert about == {19}
+    for path, entry in manifest(editions_dist).items():
+        if entry["edition"] == "large-print":
+            assert not [reason for reason in entry["reasons"] if "over the limit" in reason], (path, entry)
+
+
 def test_standard_edition_body_is_12_pt_and_nothing_under_9(editions_dist: Path) -> None:
     for path in editions_dist.glob("*/*/*[!tn].pdf"):  # not .large-print / .print-shop / .bilingual-en
         with pdfplumber.open(path) as pdf:
