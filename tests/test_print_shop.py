@@ -333,6 +333,8 @@ def test_brand_band_runs_to_the_edge_of_the_bleed_and_stops_there(
     inside_the_trim = grid.pixel(middle, trim_top - 2 * MM)
     edge_of_the_bleed = grid.pixel(middle, bleed_top - 0.5 * MM)
     past_the_bleed = grid.pixel(middle, bleed_top + 0.5 * MM)
+    # Past the bleed is paper too (the MediaBox holds the marks beyond it).
+    assert past_the_bleed[1] >= 0, past_the_bleed
     band = [plates[name].getpixel(inside_the_trim) for name in INKS]
     assert band[0] > 200 and band[3] > 0  # the brand's dark blue: mostly cyan, some black
     assert [plates[name].getpixel(edge_of_the_bleed) for name in INKS] == band
