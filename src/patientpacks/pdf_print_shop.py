@@ -4,17 +4,19 @@ WeasyPrint 70 writes PDF/X-4, but a file a press cannot use as it stands:
 
 1. **Colours.** Every CSS and SVG colour is written as DeviceRGB (``rg``),
    black text included, so a RIP separates black text into four inks.
-   WeasyPrint draws a ``device-cmyk()`` colour as DeviceCMYK, and an
-   ``@color-profile device-cmyk`` rule with ``output_intent="device-cmyk"``
-   makes a CMYK profile the output intent; but a stylesheet reaches only CSS
-   colours: not the colours inside an SVG logo (nor SVG's default black), the
-   QR code, or the colours WeasyPrint derives itself. So, while a print-shop
-   PDF is written, :func:`press_colours` hands every sRGB colour WeasyPrint
-   is about to draw to its own ``device-cmyk`` path, converted first through
-   the output profile (LittleCMS, via Pillow): greys as black ink alone, the
-   rest relative colorimetric. Nothing is rewritten after the fact. Raster
-   images keep their pixels and are tagged as the sRGB they are (ICCBased),
-   which PDF/X-4 allows and a RIP converts with the press's own settings.
+   WeasyPrint draws a ``device-cmyk()`` colour as DeviceCMYK, and a CMYK
+   profile given as ``device-cmyk`` with ``output_intent="device-cmyk"``
+   becomes the output intent. But a stylesheet that overrode every colour
+   with its ``device-cmyk()`` would reach only CSS colours: not those inside
+   an SVG logo (nor SVG's default black), the QR code, or the colours
+   WeasyPrint derives itself. So, while a print-shop PDF is written,
+   :func:`press_colours` converts every sRGB colour WeasyPrint is about to
+   draw through the output profile (LittleCMS, via Pillow: greys as black ink
+   alone, the rest relative colorimetric) and hands it to WeasyPrint's own
+   ``device-cmyk`` path. Two things are not drawn through it: a gradient's
+   colour stops, converted in the PDF's objects before they are written; and
+   raster images, whose pixels stay as they are, tagged as the sRGB they are
+   (ICCBased), which PDF/X-4 allows and a RIP converts with its own settings.
 2. **Crop marks.** ``marks: crop`` draws them inside the bleed (the MediaBox
    is the BleedBox), 1.5 mm long, in RGB black, under everything else, so a
    band of colour into the bleed hides them. Here the MediaBox grows around
@@ -24,16 +26,20 @@ WeasyPrint 70 writes PDF/X-4, but a file a press cannot use as it stands:
    PDF/X identifiers, though a file can conform to both (the structure tree
    is written all the same); ``pdfuaid:part`` is added beside them.
 
-Only the colour conversion touches a WeasyPrint internal (``Stream.set_color``,
-for the length of one ``write_pdf``); the rest uses the public ``finisher``
-hook and ``DocumentMetadata``. ``pyproject.toml`` pins WeasyPrint, and
-tests/test_print_shop.py checks each effect on real builds through other
-tools (pypdf, Ghostscript's separations, the ``page`` PDF/UA validator).
+Two WeasyPrint internals are used: ``Stream.set_color``, wrapped for the
+length of one ``write_pdf``, and ``ColorProfile``, so that the profile is
+embedded byte for byte. The rest goes through WeasyPrint's public
+``finisher`` hook (the PDF's objects, before they are written),
+``Page.bleed`` and ``DocumentMetadata``. ``pyproject.toml`` pins WeasyPrint,
+and tests/test_print_shop.py checks each effect on real builds through other
+tools (pypdf, Ghostscript's separations, pdfplumber, the ``page`` PDF/UA
+validator): an upgrade that changes them fails the tests.
 
-For upstream (Kozea/WeasyPrint): convert colours to the output intent's
-space when it is CMYK, draw ``marks`` outside the bleed (the CSS Paged Media
-spec puts them outside the page box, and a PDF/X BleedBox inside the
-MediaBox), and let PDF/X and PDF/UA be declared together.
+For upstream (Kozea/WeasyPrint): convert colours (gradients included) to the
+output intent's space when it is CMYK, draw ``marks`` outside the bleed on a
+larger MediaBox (a PDF/X BleedBox lies inside the MediaBox, and the marks
+must not be covered), embed a ``@color-profile`` as given, and let PDF/X and
+PDF/UA be declared together.
 """
 
 from __future__ import annotations
