@@ -16,7 +16,7 @@ import pdfplumber
 import pytest
 from PIL import Image, ImageCms
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, IndirectObject, NameObject
+from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, NameObject
 
 from patientpacks.config import load_brand
 from patientpacks.errors import ConfigError
@@ -28,7 +28,7 @@ A4 = (210 * MM, 297 * MM)
 BLEED = 3 * MM
 FIXTURES = Path(__file__).parent / "fixtures" / "print-shop"
 DEFAULT_PROFILE = REPO / "assets/colour/FOGRA39-patientpacks.icc"
-#: Ghostscript's separations at this resolution; 4 px to a millimetre.
+#: Ghostscript's separations at this resolution: about 4 pixels to a millimetre.
 DPI = 100
 INKS = ("Cyan", "Magenta", "Yellow", "Black")
 
@@ -68,23 +68,15 @@ def every_object(reader: PdfReader) -> list[object]:
     return [reader.get_object(number) for number in sorted(numbers)]
 
 
-def names_in(value: object, seen: set[int] | None = None) -> set[str]:
-    """Every PDF name in ``value``, its dictionaries and arrays, followed
-    through references."""
-    seen = set() if seen is None else seen
-    if isinstance(value, IndirectObject):
-        if value.idnum in seen:
-            return set()
-        seen.add(value.idnum)
-        value = value.get_object()
+def names_in(value: object) -> set[str]:
+    """Every PDF name in ``value``, its dictionaries and arrays (not
+    following references: every object is looked at on its own)."""
     if isinstance(value, NameObject):
         return {str(value)}
     if isinstance(value, DictionaryObject):
-        return {str(key) for key in value} | {
-            name for item in value.values() for name in names_in(item, seen)
-        }
+        return {str(key) for key in value} | {name for item in value.values() for name in names_in(item)}
     if isinstance(value, ArrayObject):
-        return {name for item in value for name in names_in(item, seen)}
+        return {name for item in value for name in names_in(item)}
     return set()
 
 
