@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 
 import pdfplumber
-import pytest
 import zxingcpp
 from markupsafe import Markup
 from PIL import Image
@@ -19,9 +18,6 @@ from pypdf.generic import ArrayObject, DictionaryObject
 from patientpacks.render_html import qr_code
 
 from .conftest import EDITION_ARGS, REPO, pdf_text, run_cli
-
-MM = 72 / 25.4
-A4 = (210 * MM, 297 * MM)
 
 
 def manifest(out: Path) -> dict[str, dict]:
@@ -115,6 +111,48 @@ def test_large_print_edition_body_text_is_16_pt_and_nothing_is_under_13(editions
         assert min(sizes) >= 13, (path, sizes)
 
 
+def heading_sizes(path: Path) -> dict[str, set[float]]:
+    """The font sizes of each heading (H1-H6 in the structure tree) of a
+    PDF, by its text."""
+    sizes: dict[str, set[float]] = collections.defaultdict(set)
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            headings, pending = [], list(page.structure_tree)
+            while pending:
+                element = pending.pop()
+                if element["type"] in ("H1", "H2", "H3", "H4", "H5", "H6"):
+                    headings.append(element)
+                else:
+                    pending += element.get("children", [])
+            for heading in headings:
+                mcids, parts = set(), [heading]
+                while parts:
+                    part = parts.pop()
+                    mcids.update(part.get("mcids", []))
+                    parts += part.get("children", [])
+                chars = [char for char in page.chars if char.get("mcid") in mcids]
+                text = "".join(char["text"] for char in chars)
+                sizes[text] |= {round(char["size"], 1) for char in chars}
+    return sizes
+
+
+def test_large_print_headings_are_19_to_28_pt_the_small_prints_included_within_the_page_budget(
+    editions_dist: Path,
+) -> None:
+    for path in editions_dist.rglob("*.large-print.pdf"):
+        sizes = heading_sizes(path)
+        assert len(sizes) >= 8, path
+        for text, sizes_of_heading in sizes.items():
+            assert all(19 <= size <= 28 for size in sizes_of_heading), (path, text, sizes_of_heading)
+    about = heading_sizes(editions_dist / "harbour-lane-uk/en/aftercare-card.large-print.pdf")[
+        "About this leaflet"
+    ]
+    assert about == {19}
+    for path, entry in manifest(editions_dist).items():
+        if entry["edition"] == "large-print":
+            assert not [reason for reason in entry["reasons"] if "over the limit" in reason], (path, entry)
+
+
 def test_standard_edition_body_is_12_pt_and_nothing_under_9(editions_dist: Path) -> None:
     for path in editions_dist.glob("*/*/*[!tn].pdf"):  # not .large-print / .print-shop / .bilingual-en
         with pdfplumber.open(path) as pdf:
@@ -122,41 +160,6 @@ def test_standard_edition_body_is_12_pt_and_nothing_under_9(editions_dist: Path)
                 round(char["size"], 1) for page in pdf.pages for char in page.chars if char["upright"]
             )
         assert sizes.most_common(1)[0][0] >= 12 and min(sizes) >= 9, (path, sizes)
-
-
-def test_print_shop_edition_is_pdf_x4_with_3mm_bleed_around_the_trimmed_page(editions_dist: Path) -> None:
-    path = editions_dist / "harbour-lane-uk/en/neuromodulators.print-shop.pdf"
-    reader = PdfReader(path)
-    for page in reader.pages:
-        trim, bleed = page.trimbox, page.bleedbox
-        assert (float(trim.width), float(trim.height)) == pytest.approx(A4, abs=0.5)
-        assert float(bleed.width) - float(trim.width) == pytest.approx(6 * MM, abs=0.1)
-        assert float(bleed.height) - float(trim.height) == pytest.approx(6 * MM, abs=0.1)
-    metadata = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
-    assert b"PDF/X-4" in metadata
-    assert reader.trailer["/Root"]["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFX"
-
-
-def test_print_shop_brand_band_runs_into_the_bleed(editions_dist: Path, tmp_path: Path) -> None:
-    path = editions_dist / "harbour-lane-uk/en/aftercare-card.print-shop.pdf"
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "72", "-f", "1", "-l", "1", str(path), str(tmp_path / "page")], check=True
-    )
-    page = Image.open(next(tmp_path.glob("page*.png"))).convert("RGB")
-    harbour_blue = (0x20, 0x3A, 0x72)
-    # The outermost pixel row, in the bleed, is the brand colour.
-    assert page.getpixel((page.width // 2, 0)) == pytest.approx(harbour_blue, abs=3)
-
-
-def test_folded_pack_print_shop_edition_is_a_multiple_of_four_pages(editions_dist: Path) -> None:
-    entries = manifest(editions_dist)
-    folded = [entry for path, entry in entries.items() if path.endswith("neuromodulators.print-shop.pdf")]
-    assert folded and all(entry["pages"] % 4 == 0 for entry in folded)
-    standard = entries["maple-street-us/es/neuromodulators.pdf"]
-    booklet = entries["maple-street-us/es/neuromodulators.print-shop.pdf"]
-    assert (standard["pages"], booklet["pages"]) == (5, 8)
-    # The back page stays at the back.
-    assert "Página 5 de 5" in PdfReader(editions_dist / booklet["path"]).pages[-1].extract_text()
 
 
 def test_manifest_lists_every_edition_with_its_code_and_inputs(editions_dist: Path) -> None:

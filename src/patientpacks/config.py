@@ -15,7 +15,7 @@ from typing import Any
 
 from .contrast import contrast_failures
 from .errors import ConfigError
-from .model import Brand, Colours, Contact, Logo, Pack, ParameterValue, SignOff
+from .model import Brand, Colours, Contact, Logo, OutputProfile, Pack, ParameterValue, SignOff
 
 PAPER_SIZES = ("A4", "Letter")
 PAGE_SIZES = ("A4", "A5", "Letter")
@@ -231,7 +231,18 @@ def load_pack(directory: Path) -> Pack:
 def load_brand(path: Path) -> Brand:
     top = _Table(read_toml(path), path)
     top.reject_unknown(
-        {"name", "language", "logo", "colours", "contact", "emergency_number", "paper", "parameters", "qr"}
+        {
+            "name",
+            "language",
+            "logo",
+            "colours",
+            "contact",
+            "emergency_number",
+            "paper",
+            "parameters",
+            "qr",
+            "output_profile",
+        }
     )
     language = top.text("language", default="en")
     paper = top.text("paper")
@@ -269,6 +280,10 @@ def load_brand(path: Path) -> Brand:
     if qr_url:
         _check_qr_url(qr, qr_url)
 
+    output_profile = None
+    if "output_profile" in top.data:
+        output_profile = _output_profile(top, path)
+
     brand_id = path.stem
     if not _ID.fullmatch(brand_id):
         raise ConfigError(
@@ -290,7 +305,58 @@ def load_brand(path: Path) -> Brand:
         parameters=_parameters(top.table("parameters", required=False)),
         source_file=path,
         qr_url=qr_url,
+        output_profile=output_profile,
     )
+
+
+def _output_profile(top: _Table, path: Path) -> OutputProfile:
+    """The print shop's own press profile: an ICC output-device profile
+    (class ``prtr``) for CMYK, a file inside the brands folder."""
+
+    def problem(message: str) -> ConfigError:
+        return ConfigError(
+            message, path=path, line=_key_line(path, "", "output_profile"), key="output_profile"
+        )
+
+    profile_path = (path.parent / top.text("output_profile")).resolve()
+    if not profile_path.is_relative_to(path.parent.resolve()):
+        raise problem("must be a file inside the brands folder")
+    if not profile_path.is_file():
+        raise problem(f"profile file not found: {profile_path}")
+    # Pillow (LittleCMS) reads the whole profile, not only its header: a
+    # profile it cannot read, WeasyPrint cannot embed or convert through.
+    # Imported here: the main process of a build imports no imaging library
+    # unless a brand names a profile (a no-op rebuild stays quick).
+    from PIL import ImageCms
+
+    try:
+        profile = ImageCms.getOpenProfile(str(profile_path)).profile
+    except (OSError, ImageCms.PyCMSError) as error:
+        raise problem(f"{profile_path.name} is not a readable ICC profile ({error})") from None
+    press = "ask the print shop for the ICC profile of its press (an output profile, for CMYK)"
+    if profile.device_class != "prtr":
+        kind = _ICC_CLASSES.get(profile.device_class, f"class {profile.device_class!r}")
+        raise problem(f"{profile_path.name} is {kind}, not an output (printer) profile: {press}")
+    if profile.xcolor_space.strip() != "CMYK":
+        raise problem(
+            f"{profile_path.name} is a profile for {profile.xcolor_space.strip()}, not CMYK: {press}"
+        )
+    return OutputProfile(
+        path=profile_path,
+        condition_identifier="Custom",
+        condition=profile.profile_description or profile_path.name,
+    )
+
+
+#: ICC device classes (ICC.1:2022, 7.2.5), as a brand's mistake would name them.
+_ICC_CLASSES = {
+    "scnr": "an input (scanner or camera) profile",
+    "mntr": "a display profile",
+    "link": "a device link",
+    "spac": "a colour space conversion profile",
+    "abst": "an abstract profile",
+    "nmcl": "a named colour profile",
+}
 
 
 def _check_qr_url(table: _Table, url: str) -> None:

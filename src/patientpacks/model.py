@@ -46,6 +46,19 @@ class Project:
         return self.assets_dir / "fonts"
 
     @property
+    def default_output_profile(self) -> OutputProfile:
+        """The press a print-shop edition is made for unless its brand names
+        its print shop's own profile: offset printing on coated paper
+        (FOGRA39), the most common condition for commercial print in Europe.
+        Committed, with its provenance: see assets/colour/README.md."""
+        return OutputProfile(
+            path=self.assets_dir / "colour" / "FOGRA39-patientpacks.icc",
+            condition_identifier="FOGRA39",
+            condition="Offset printing, according to ISO 12647-2:2004/Amd 1, coated paper (FOGRA39)",
+            registry_name="http://www.color.org",
+        )
+
+    @property
     def font_cache_dir(self) -> Path:
         """Font subsets made by the build (fonts.py), shared by every project
         on the machine (each file is named by a hash of what it holds); safe to
@@ -149,6 +162,22 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class OutputProfile:
+    """The press a print-shop edition is printed on: an ICC output-device
+    profile (class ``prtr``, CMYK), which becomes the PDF's output intent and
+    into whose CMYK every colour is converted."""
+
+    path: Path
+    #: The printing condition, as PDF/X names it: a registered condition's
+    #: name ("FOGRA39", with ``registry_name``), or "Custom".
+    condition_identifier: str
+    #: The condition in words, for the people at the print shop.
+    condition: str
+    #: Where ``condition_identifier`` is registered ("" for "Custom").
+    registry_name: str = ""
+
+
+@dataclass(frozen=True)
 class Brand:
     """One clinic's identity and settings, from ``brands/<id>.toml``."""
 
@@ -165,6 +194,9 @@ class Brand:
     #: The web address a QR code on the leaflet leads to ("" for no QR code),
     #: with {pack} and {locale} filled in per leaflet.
     qr_url: str = ""
+    #: The print shop's own press profile (``output_profile``), or None for
+    #: the project's default (see ``Project.default_output_profile``).
+    output_profile: OutputProfile | None = None
 
 
 @dataclass(frozen=True)
@@ -173,7 +205,8 @@ class Edition:
 
     - ``standard``: for office printers and screens, tagged PDF/UA-1;
     - ``large-print``: body text 16 pt or more, one column, tagged PDF/UA-1;
-    - ``print-shop``: PDF/X-4 with 3 mm bleed and crop marks, for a print shop;
+    - ``print-shop``: PDF/X-4 in the press's CMYK, with 3 mm bleed and crop
+      marks outside it, for a print shop; tagged and declared PDF/UA-1 too;
     - ``bilingual``: each section in the leaflet's language, then in
       ``second_locale``, tagged PDF/UA-1.
     """
@@ -195,10 +228,10 @@ class Edition:
 
     @property
     def output_intent(self) -> str | None:
-        """PDF/X needs the colour space the PDF was made for: sRGB, the
-        space of every colour in a leaflet (the print shop converts to its
-        press's CMYK; WeasyPrint bundles the profile)."""
-        return "srgb" if self.name == "print-shop" else None
+        """PDF/X needs the colour space the PDF was made for: for the print
+        shop, the press's CMYK ("device-cmyk", WeasyPrint's name for the
+        CMYK profile it is given; see pdf_print_shop.py)."""
+        return "device-cmyk" if self.name == "print-shop" else None
 
 
 STANDARD_EDITION = Edition("standard")

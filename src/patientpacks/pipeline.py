@@ -205,6 +205,8 @@ class _InputHasher:
         ]
         parts += self.tree(pack.directory) + self.tree(project.templates_dir) + self.tree(project.assets_dir)
         parts += [self.file(brand.source_file), self.file(brand.logo.path)]
+        if edition.name == "print-shop" and brand.output_profile is not None:
+            parts.append(self.file(brand.output_profile.path))
         for catalogue in catalogues:
             if catalogue is not None:
                 parts += [

@@ -21,7 +21,8 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from .errors import RenderError
 from .fonts import FontFace, load_font_setup, project_text, subset_family, subset_system_faces
-from .model import Job, PageBoxes, Project, Rectangle
+from .model import Job, OutputProfile, PageBoxes, Project, Rectangle
+from .pdf_print_shop import PrintShopOutput
 from .pdf_structure import fixed_document_id, tag_passage_languages
 
 
@@ -108,6 +109,8 @@ class LeafletRenderer:
         font_faces = setup.file_faces + subset_system_faces(
             setup, project_text(project.text_input_files()), project.font_cache_dir
         )
+        self.default_output_profile = project.default_output_profile
+        self._print_shops: dict[OutputProfile, PrintShopOutput] = {}
         self.family_names = {family: subset_family(family) for family in setup.system_families}
         self.fonts_css = font_face_rules(project, font_faces)
         self.stylesheets = [
@@ -128,12 +131,23 @@ class LeafletRenderer:
         """The CSS family names for a locale's font stack (subsets for system fonts)."""
         return tuple(self.family_names.get(family, family) for family in stack)
 
+    def _print_shop(self, job: Job) -> PrintShopOutput | None:
+        """The print-shop writer for the job's press (None for other editions)."""
+        if job.edition.name != "print-shop":
+            return None
+        profile = job.brand.output_profile or self.default_output_profile
+        if profile not in self._print_shops:
+            self._print_shops[profile] = PrintShopOutput(profile, self.fetcher)
+        return self._print_shops[profile]
+
     def _layout(self, html: str, job: Job) -> Document:
+        print_shop = self._print_shop(job)
         return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
             stylesheets=self.stylesheets,
             font_config=self.font_config,
             pdf_variant=job.edition.pdf_variant,
             output_intent=job.edition.output_intent,
+            color_profiles=print_shop.color_profiles if print_shop else None,
         )
 
     def render(
@@ -152,16 +166,20 @@ class LeafletRenderer:
                 document = document.copy([*document.pages[:-1], *blanks, document.pages[-1]])
             # Leaflets never carry files: drop any attachment the HTML named.
             document.metadata.attachments = []
+            # Tagged (structure tree, reading order, alt text) in every
+            # edition: PDF/UA-1 declares it; the print shop's PDF/X-4 keeps
+            # the tags, and pdf_print_shop declares PDF/UA-1 beside it.
+            options = {
+                "pdf_variant": job.edition.pdf_variant,
+                "pdf_tags": True,
+                "output_intent": job.edition.output_intent,
+            }
+            print_shop = self._print_shop(job)
             with fixed_document_id(job.inputs_sha256):
-                # Tagged (structure tree, reading order, alt text) in every
-                # edition: PDF/UA-1 declares it; the print shop's PDF/X-4
-                # cannot declare both, but keeps the tags.
-                pdf = document.write_pdf(
-                    pdf_variant=job.edition.pdf_variant,
-                    pdf_tags=True,
-                    output_intent=job.edition.output_intent,
+                pdf = (
+                    print_shop.write_pdf(document, **options) if print_shop else document.write_pdf(**options)
                 )
-        except RefusedFetch as error:
+        except (RefusedFetch, RenderError) as error:
             raise RenderError(f"{label}: {error}") from None
         except MemoryError:
             raise  # the worker's memory limit: reported by workers.py
