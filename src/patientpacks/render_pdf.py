@@ -21,7 +21,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from .errors import RenderError
 from .fonts import FontFace, load_font_setup, project_text, subset_family, subset_system_faces
 from .model import Job, Project
-from .pdf_structure import fixed_document_id, tag_passage_languages
+from .pdf_structure import fix_weasyprint_tagging, fixed_document_id
 
 
 class RefusedFetch(FatalURLFetchingError):
@@ -66,7 +66,7 @@ class LeafletRenderer:
     """
 
     def __init__(self, project: Project) -> None:
-        tag_passage_languages()
+        fix_weasyprint_tagging()
         self.fetcher = ProjectAssetFetcher(project.asset_roots)
         self.font_config = FontConfiguration()
         self.base_url = project.templates_dir.resolve().as_uri() + "/"
