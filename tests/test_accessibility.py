@@ -25,7 +25,7 @@ from patientpacks.model import Brand, Job, Project
 from patientpacks.render_html import native_digits
 from patientpacks.render_pdf import LeafletRenderer
 
-from .conftest import REPO
+from .conftest import REPO, run_cli
 
 
 def leaflet_name(path: Path) -> str:
@@ -343,6 +343,60 @@ def test_footer_and_draft_mark_are_pagination_artifacts_on_every_page(every_exam
                 assert words not in tagged and words[::-1] not in tagged, (
                     f"{where}: {words!r} is tagged content"
                 )
+
+
+# ---------------------------------------------------------------------------
+# Languages: the logo's and the QR code's alt text
+
+
+def effective_language(reader: PdfReader, element: DictionaryObject) -> str:
+    """The language of an element's content: its /Lang, else its nearest ancestor's, else the document's."""
+    node = element
+    while node.get("/Type") == "/StructElem":
+        if "/Lang" in node:
+            return str(node["/Lang"])
+        node = node["/P"].get_object()
+    return str(reader.trailer["/Root"]["/Lang"])
+
+
+def figures(reader: PdfReader) -> list[DictionaryObject]:
+    return [
+        element for element in reachable_structure_elements(reader).values() if element["/S"] == "/Figure"
+    ]
+
+
+def test_logo_alt_text_is_tagged_with_the_brands_language(every_example_pdf: list[Path]) -> None:
+    for path in every_example_pdf:
+        clinic, locale, _ = leaflet_of(path)
+        reader = PdfReader(path)
+        (logo,) = [figure for figure in figures(reader) if figure.get("/Alt") == clinic.logo.alt]
+        assert effective_language(reader, logo) == clinic.language.replace("_", "-"), leaflet_name(path)
+        if clinic.language != locale:
+            assert logo["/Lang"] == clinic.language.replace("_", "-"), leaflet_name(path)
+
+
+def test_translated_qr_alt_text_is_in_the_leaflets_language(every_example_pdf: list[Path]) -> None:
+    with_qr = [path for path in every_example_pdf if leaflet_of(path)[0].qr_url]
+    assert len(with_qr) == 40
+    for path in with_qr:
+        clinic, locale, _ = leaflet_of(path)
+        url = clinic.qr_url.replace("{pack}", path.name.split(".")[0]).replace("{locale}", locale)
+        reader = PdfReader(path)
+        (qr,) = [figure for figure in figures(reader) if url in figure.get("/Alt", "")]
+        assert effective_language(reader, qr) == str(reader.trailer["/Root"]["/Lang"]), leaflet_name(path)
+
+
+def test_qr_alt_text_that_fell_back_to_english_is_tagged_english(project: Path, tmp_path: Path) -> None:
+    po = project / "locales/es/LC_MESSAGES/messages.po"
+    po.write_text(po.read_text().replace('msgstr "Código QR que enlaza a %(url)s"', 'msgstr ""'))
+    args = ("--brand", "harbour-lane-uk", "--pack", "aftercare-card", "--locale", "es", "-q")
+    assert run_cli(project, "--out", str(tmp_path / "out"), *args) == 0
+    reader = PdfReader(tmp_path / "out/harbour-lane-uk/es/aftercare-card.pdf")
+    (qr,) = [
+        figure for figure in figures(reader) if str(figure.get("/Alt", "")).startswith("QR code linking to")
+    ]
+    assert reader.trailer["/Root"]["/Lang"] == "es"
+    assert effective_language(reader, qr) == "en"
 
 
 # ---------------------------------------------------------------------------

@@ -3,8 +3,8 @@
 1. PDF/UA asks for the language of every passage that is not in the
    document's language (``/Lang`` on its structure element), so that a screen
    reader switches voice: the English source list in a Persian leaflet, the
-   second language of a bilingual edition. WeasyPrint writes ``/Lang`` only on
-   the document.
+   second language of a bilingual edition, the logo's alt text in the brand's
+   language. WeasyPrint writes ``/Lang`` only on the document.
 2. PDF/UA asks that content repeated on every page (running headers and
    footers, watermarks) be marked as pagination artifacts, so that a screen
    reader does not read it on every page. WeasyPrint tags the content of the
