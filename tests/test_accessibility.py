@@ -1,7 +1,7 @@
 """PDF/UA-1, checked through lenses other than the code that wrote the PDFs.
 
-The structure read back with pypdf: the structure tree, the parent tree
-and the marked content of the page content streams.
+The structure read back with pypdf: the structure tree, the parent tree,
+the marked content of the page content streams, the outline and the metadata.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import collections
 import io
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,6 +27,7 @@ from patientpacks.render_html import native_digits
 from patientpacks.render_pdf import LeafletRenderer
 
 from .conftest import REPO, run_cli
+from .test_publishing import sign_off
 
 
 def leaflet_name(path: Path) -> str:
@@ -397,6 +399,72 @@ def test_qr_alt_text_that_fell_back_to_english_is_tagged_english(project: Path, 
     ]
     assert reader.trailer["/Root"]["/Lang"] == "es"
     assert effective_language(reader, qr) == "en"
+
+
+# ---------------------------------------------------------------------------
+# Outline and metadata
+
+#: Unicode's bidi controls: LRM, RLM, ALM; LRE, RLE, PDF, LRO, RLO; LRI, RLI, FSI, PDI.
+BIDI_CONTROLS = set("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def outline_titles(outline: list) -> Iterator[str]:
+    for item in outline:
+        if isinstance(item, list):
+            yield from outline_titles(item)
+        else:
+            yield str(item.title)
+
+
+def xmp_texts(reader: PdfReader, name: str) -> list[str]:
+    """The texts of a Dublin Core property (``dc:title``, ``dc:description``) in the XMP metadata."""
+    xmp = reader.xmp_metadata
+    assert xmp is not None
+    values = getattr(xmp, name)
+    return list(values.values()) if isinstance(values, dict) else [values]
+
+
+def test_outline_titles_and_metadata_carry_no_bidi_controls(every_example_pdf: list[Path]) -> None:
+    for path in every_example_pdf:
+        reader = PdfReader(path)
+        texts = [
+            *outline_titles(reader.outline),
+            reader.metadata.title,
+            reader.metadata.subject,
+            *xmp_texts(reader, "dc_title"),
+            *xmp_texts(reader, "dc_description"),
+        ]
+        assert len(texts) > 6
+        for text in texts:
+            assert not BIDI_CONTROLS & set(text), f"{leaflet_name(path)}: {text!r}"
+
+
+def test_a_drafts_title_and_subject_start_with_the_draft_words_in_its_language(
+    every_example_pdf: list[Path],
+) -> None:
+    for path in every_example_pdf:
+        _, locale, _ = leaflet_of(path)
+        reader = PdfReader(path)
+        draft_words = catalogue_message(locale, DRAFT_WORDS)
+        heading = next(outline_titles(reader.outline))
+        for title in (reader.metadata.title, *xmp_texts(reader, "dc_title")):
+            assert title.startswith(draft_words) and title.endswith(heading), (leaflet_name(path), title)
+        for subject in (reader.metadata.subject, *xmp_texts(reader, "dc_description")):
+            assert subject.startswith(draft_words), (leaflet_name(path), subject)
+
+
+def test_a_publishable_leaflets_title_is_its_heading_alone(project: Path, tmp_path: Path) -> None:
+    sign_off(project)
+    args = ("--brand", "harbour-lane-uk", "--pack", "aftercare-card", "--locale", "es", "--strict", "-q")
+    assert run_cli(project, "--out", str(tmp_path / "out"), *args) == 0
+    reader = PdfReader(tmp_path / "out/harbour-lane-uk/es/aftercare-card.pdf")
+    heading = next(outline_titles(reader.outline))
+    assert reader.metadata.title == heading == "Después de sus inyecciones antiarrugas"
+    assert xmp_texts(reader, "dc_title") == [heading]
+    assert catalogue_message("es", DRAFT_WORDS) not in reader.metadata.subject
+    for pdf_page in reader.pages:
+        assert not artifacts_of(marked_sections(pdf_page), "/Watermark")
+        assert len(artifacts_of(marked_sections(pdf_page), "/Footer")) == 1
 
 
 # ---------------------------------------------------------------------------

@@ -21,6 +21,9 @@ internals. They are private, which is why ``pyproject.toml`` pins WeasyPrint
 to one version and tests/test_editions.py and tests/test_accessibility.py
 check the effects on real builds: an upgrade that changes them fails the tests
 instead of silently losing them.
+
+The outline and the metadata are cleaned of bidi controls through WeasyPrint's
+public API (``Page.bookmarks``, ``Document.metadata``): no patch.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from contextlib import contextmanager
 
 import pydyf
 from weasyprint import draw as weasyprint_draw
+from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
 from weasyprint.pdf import metadata as weasyprint_metadata
@@ -134,6 +138,35 @@ def fix_weasyprint_tagging() -> None:
     pagination artifacts. Idempotent."""
     weasyprint_tags._build_box_tree = _build_box_tree_for_leaflets
     weasyprint_draw.draw_stacking_context = _draw_stacking_context_marking_artifacts
+
+
+#: Unicode's bidi controls: the marks (LRM, RLM, ALM), the embeddings and
+#: overrides (LRE, RLE, PDF, LRO, RLO) and the isolates (LRI, RLI, FSI, PDI).
+BIDI_CONTROLS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_NO_BIDI_CONTROLS = str.maketrans("", "", BIDI_CONTROLS)
+
+
+def without_bidi_controls(text: str) -> str:
+    return text.translate(_NO_BIDI_CONTROLS)
+
+
+def strip_bidi_controls_from_navigation(document: Document) -> None:
+    """Take the bidi controls out of the text a viewer shows outside the page:
+    the outline (bookmark) titles, the title and the description (XMP and
+    Info dictionary). The page keeps them, where they hold phone numbers and
+    names in place in right-to-left text; in a bookmark or a title bar they
+    are stray characters that viewers may draw as boxes and screen readers may
+    name."""
+    metadata = document.metadata
+    if metadata.title:
+        metadata.title = without_bidi_controls(metadata.title)
+    if metadata.description:
+        metadata.description = without_bidi_controls(metadata.description)
+    for page in document.pages:
+        page.bookmarks = [
+            (level, without_bidi_controls(label), target, state)
+            for level, label, target, state in page.bookmarks
+        ]
 
 
 @contextmanager

@@ -21,7 +21,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from .errors import RenderError
 from .fonts import FontFace, load_font_setup, project_text, subset_family, subset_system_faces
 from .model import Job, Project
-from .pdf_structure import fix_weasyprint_tagging, fixed_document_id
+from .pdf_structure import fix_weasyprint_tagging, fixed_document_id, strip_bidi_controls_from_navigation
 
 
 class RefusedFetch(FatalURLFetchingError):
@@ -116,6 +116,8 @@ class LeafletRenderer:
                 document = document.copy([*document.pages[:-1], *blanks, document.pages[-1]])
             # Leaflets never carry files: drop any attachment the HTML named.
             document.metadata.attachments = []
+            # The page keeps its bidi isolates; the bookmarks and the title bar get none.
+            strip_bidi_controls_from_navigation(document)
             with fixed_document_id(job.inputs_sha256):
                 # Tagged (structure tree, reading order, alt text) in every
                 # edition: PDF/UA-1 declares it; the print shop's PDF/X-4
