@@ -102,7 +102,11 @@ def test_manifest_matches_the_files_on_disk(example_dist: Path) -> None:
 
 def test_pdf_metadata_names_title_language_clinic_and_subject(example_dist: Path) -> None:
     reader = PdfReader(example_dist / "harbour-lane-uk/es/neuromodulators.pdf")
-    assert reader.metadata.title == spanish_translation("Anti-wrinkle injections: your treatment guide")
+    # Every example leaflet is a draft, and its title says so first.
+    assert reader.metadata.title == (
+        f"{spanish_translation('DRAFT — not for patient use')} · "
+        f"{spanish_translation('Anti-wrinkle injections: your treatment guide')}"
+    )
     assert reader.metadata.author == "Harbour Lane Aesthetics"
     assert reader.metadata.subject
     assert reader.trailer["/Root"]["/Lang"] == "es"

@@ -23,7 +23,7 @@ from .errors import RenderError
 from .fonts import FontFace, load_font_setup, project_text, subset_family, subset_system_faces
 from .model import Job, OutputProfile, PageBoxes, Project, Rectangle
 from .pdf_print_shop import PrintShopOutput
-from .pdf_structure import fixed_document_id, tag_passage_languages
+from .pdf_structure import fix_weasyprint_tagging, fixed_document_id, strip_bidi_controls_from_navigation
 
 
 class RefusedFetch(FatalURLFetchingError):
@@ -101,7 +101,7 @@ class LeafletRenderer:
     """
 
     def __init__(self, project: Project) -> None:
-        tag_passage_languages()
+        fix_weasyprint_tagging()
         self.fetcher = ProjectAssetFetcher(project.asset_roots)
         self.font_config = FontConfiguration()
         self.base_url = project.templates_dir.resolve().as_uri() + "/"
@@ -166,6 +166,8 @@ class LeafletRenderer:
                 document = document.copy([*document.pages[:-1], *blanks, document.pages[-1]])
             # Leaflets never carry files: drop any attachment the HTML named.
             document.metadata.attachments = []
+            # The page keeps its bidi isolates; the bookmarks and the title bar get none.
+            strip_bidi_controls_from_navigation(document)
             # Tagged (structure tree, reading order, alt text) in every
             # edition: PDF/UA-1 declares it; the print shop's PDF/X-4 keeps
             # the tags, and pdf_print_shop declares PDF/UA-1 beside it.
