@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from patientpacks import fonts
 
@@ -28,9 +29,21 @@ INK_RATIO_RANGE = (0.9, 1.1)
 HARMLESS_WARNINGS = {"warning: ICC support is not available"}
 
 
+def prints_in_cmyk(pdf: Path) -> bool:
+    """Whether the PDF is made for a CMYK press (its output intent's profile
+    has four components): the print-shop edition."""
+    intents = PdfReader(pdf).trailer["/Root"].get("/OutputIntents", [])
+    return any(intent.get_object()["/DestOutputProfile"].get_object().get("/N") == 4 for intent in intents)
+
+
 def disagreements(pdf: Path) -> list[str]:
     """Everything on which the four renderers disagree about ``pdf``."""
     renderings = render_everywhere(pdf)
+    # Each renderer turns a press's CMYK into screen colours its own way
+    # (Debian's MuPDF without colour management; Ghostscript and PDFium with
+    # their own CMYK profiles): the same black ink comes out 10-25% lighter
+    # or darker. What must agree there is where the ink is, not its shade.
+    compare_shades = not prints_in_cmyk(pdf)
     problems = [
         f"{rendering.renderer}: {line}"
         for rendering in renderings
@@ -38,17 +51,17 @@ def disagreements(pdf: Path) -> list[str]:
         if line.strip() and line.strip() not in HARMLESS_WARNINGS
     ]
     for comparison in compare_renderings(renderings):
-        problems += _page_problems(comparison)
+        problems += _page_problems(comparison, compare_shades)
     return problems
 
 
-def _page_problems(comparison: PageComparison) -> list[str]:
+def _page_problems(comparison: PageComparison, compare_shades: bool) -> list[str]:
     where = f"{comparison.renderer}, page {comparison.page}"
     problems = []
     if comparison.mismatch > MAX_MISMATCH:
         problems.append(f"{where}: {comparison.mismatch:.0%} of the ink differs from poppler's page")
     low, high = INK_RATIO_RANGE
-    if not low <= comparison.ink_ratio <= high:
+    if compare_shades and not low <= comparison.ink_ratio <= high:
         problems.append(f"{where}: {comparison.ink_ratio:.2f} times poppler's ink")
     return problems
 
