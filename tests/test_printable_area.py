@@ -21,7 +21,13 @@ from patientpacks.model import (
     Project,
 )
 from patientpacks.pipeline import BuildOptions, build
-from patientpacks.printable_area import CONTENT_BOX, TextOutside, find_text_outside
+from patientpacks.printable_area import (
+    CONTENT_BOX,
+    PAPER_EDGE,
+    PRINTER_MARGIN_MM,
+    TextOutside,
+    find_text_outside,
+)
 from patientpacks.render_pdf import LeafletRenderer, page_boxes
 
 from .conftest import REPO, run_cli
@@ -88,6 +94,18 @@ def test_a_print_shop_bleed_around_the_page_moves_nothing(text_in_the_margins: l
         assert moved.distance_mm == pytest.approx(unmoved.distance_mm, abs=0.01)
 
 
+def test_a_footer_in_its_box_but_near_the_papers_edge_is_found() -> None:
+    (finding,) = find_text_outside(*render_fixture("footer-near-the-edge.html"))
+    assert (finding.page, finding.side, finding.box) == (1, "bottom", PAPER_EDGE)
+    assert finding.text == "Clinic · 020 7946 0321 · Page 1 of 1"
+    edge = PRINTER_MARGIN_MM - finding.distance_mm  # how far from the edge its lowest ink is
+    assert edge == pytest.approx(2.5, abs=0.7)
+    assert str(finding) == (
+        f"page 1: {edge:.1f} mm from the bottom edge of the paper, where office printers print nothing "
+        f"(the outer 5 mm): «{finding.text}»"
+    )
+
+
 def test_page_boxes_that_are_not_the_pdfs_are_refused() -> None:
     pdf, boxes = render_fixture("text-in-the-margins.html")
     with pytest.raises(ValueError, match="the PDF has 3 pages, its layout 2"):
@@ -114,26 +132,6 @@ def test_symbol_lists_hang_inside_the_margins_in_both_directions() -> None:
 
 
 # --- Every example leaflet -----------------------------------------------------
-
-#: Findings on the examples that are known faults of other parts of the
-#: layout, each tracked by a strict expected failure below: it fails as soon
-#: as the fault is fixed, and then its exception here goes with it.
-DRAFT_MARK = "the draft mark, set at an angle, runs into the margins in longer translations"
-LARGE_PRINT_CARD_FOOTER = (
-    "the large-print card keeps the A5 card's 11 mm bottom margin under a 13 pt footer: "
-    "its descenders run 0.2 mm off the paper"
-)
-
-
-def known_fault(path: Path, finding: TextOutside) -> str | None:
-    if finding.angle_degrees:  # the only text a leaflet sets at an angle
-        return DRAFT_MARK
-    if path.name == "aftercare-card.large-print.pdf" and (finding.box, finding.side) == (
-        "@bottom-center",
-        "bottom",
-    ):
-        return LARGE_PRINT_CARD_FOOTER
-    return None
 
 
 @pytest.fixture(scope="module")
@@ -174,29 +172,12 @@ def example_findings(
     return findings
 
 
-def test_every_example_pdf_has_its_text_inside_the_margins(
+def test_every_example_pdf_has_its_text_inside_the_margins_and_clear_of_the_papers_edge(
     every_example_pdf: list[Path], example_findings: list[tuple[Path, TextOutside]]
 ) -> None:
+    # The draft mark included: it is on every page of every example.
     assert len(every_example_pdf) == 80
-    unexpected = [
-        f"{path}: {finding}" for path, finding in example_findings if not known_fault(path, finding)
-    ]
-    assert unexpected == []
-
-
-@pytest.mark.xfail(strict=True, reason=DRAFT_MARK)
-def test_the_draft_mark_stays_inside_the_margins(example_findings: list[tuple[Path, TextOutside]]) -> None:
-    assert [f"{path}: {f}" for path, f in example_findings if known_fault(path, f) == DRAFT_MARK] == []
-
-
-@pytest.mark.xfail(strict=True, reason=LARGE_PRINT_CARD_FOOTER)
-def test_the_large_print_cards_footer_stays_on_the_paper(
-    example_findings: list[tuple[Path, TextOutside]],
-) -> None:
-    faults = [
-        f"{path}: {f}" for path, f in example_findings if known_fault(path, f) == LARGE_PRINT_CARD_FOOTER
-    ]
-    assert faults == []
+    assert [f"{path}: {finding}" for path, finding in example_findings] == []
 
 
 # --- The translator's check ----------------------------------------------------------

@@ -33,7 +33,7 @@ from ..i18n import (
 )
 from ..model import Failure, Leaflet, Project
 from ..pipeline import BuildOptions, build
-from ..printable_area import TextOutside, find_text_outside
+from ..printable_area import find_text_outside
 from ..readability import FORMULAS
 from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_project_argument, cores, resolve_project
 
@@ -265,24 +265,19 @@ def _layout_problems(project: Project, locales: list[str]) -> list[Problem]:
 
 
 def _printable_area_problems(leaflet: Leaflet) -> list[Problem]:
-    """Text of the leaflet that lies outside its pages' margins, where a
-    printer may cut it off; the same text on several pages is one problem.
-    The draft mark (the only text a leaflet sets at an angle) gets a warning:
-    it is on drafts only, never in a patient's hands."""
+    """Text of the leaflet that lies outside its pages' margins or too near
+    the paper's edge, where a printer may cut it off; the same text on
+    several pages is one problem."""
     pages: dict[str, list[int]] = {}
-    findings: dict[str, TextOutside] = {}
     for finding in find_text_outside(leaflet.pdf, leaflet.page_boxes):
         pages.setdefault(finding.detail, []).append(finding.page)
-        findings.setdefault(finding.detail, finding)
     return [
         Problem(
             leaflet.job.pack.source_file,
             None,
-            f"{leaflet.job.label} page{'s' * (len(pages[detail]) > 1)} {', '.join(map(str, pages[detail]))}: "
-            f"{detail}" + (" (the draft mark)" if finding.angle_degrees else ""),
-            warning=bool(finding.angle_degrees),
+            f"{leaflet.job.label} page{'s' * (len(numbers) > 1)} {', '.join(map(str, numbers))}: {detail}",
         )
-        for detail, finding in findings.items()
+        for detail, numbers in pages.items()
     ]
 
 
