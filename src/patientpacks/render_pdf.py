@@ -22,6 +22,7 @@ from .errors import RenderError
 from .fonts import FontFace, load_font_setup, project_text, subset_family, subset_system_faces
 from .model import Job, Project
 from .pdf_structure import fixed_document_id, tag_passage_languages
+from .pdf_text_layer import write_logical_text_layer
 
 
 class RefusedFetch(FatalURLFetchingError):
@@ -67,6 +68,7 @@ class LeafletRenderer:
 
     def __init__(self, project: Project) -> None:
         tag_passage_languages()
+        write_logical_text_layer()
         self.fetcher = ProjectAssetFetcher(project.asset_roots)
         self.font_config = FontConfiguration()
         self.base_url = project.templates_dir.resolve().as_uri() + "/"
