@@ -270,17 +270,6 @@ def _glyph_map(font) -> _FontGlyphMap:
     return glyph_map
 
 
-def _spell_run(glyph_map: _FontGlyphMap, run_text: bytes, glyphs, clusters, right_to_left, language) -> str:
-    """The text one Pango run's glyphs spell in drawing order, once their
-    ToUnicode entries are settled."""
-    spelling = glyph_map.spelling
-    try:
-        return "".join([spelling[glyph] for glyph in glyphs])
-    except KeyError:  # a glyph drawn for the first time
-        _settle_run(glyph_map, run_text, glyphs, clusters, right_to_left, language)
-        return "".join([spelling[glyph] for glyph in glyphs])
-
-
 def _settle_run(glyph_map: _FontGlyphMap, run_text: bytes, glyphs, clusters, right_to_left, language) -> None:
     """Settle the ToUnicode entries of the run's glyphs drawn for the first
     time, cluster by cluster."""
@@ -374,7 +363,8 @@ def _settle_line(stream, textbox) -> tuple[str, bool] | None:
     line, _ = layout.get_first_line()
     utf8_text = layout.text.encode()
     language = textbox.style["lang"]
-    spelled = []
+    runs = []
+    line_fonts = {}
     right_to_left = positioned = False
     run = line.runs[0] if line.runs != ffi.NULL else None
     while run is not None and run != ffi.NULL:
@@ -387,15 +377,21 @@ def _settle_line(stream, textbox) -> tuple[str, bool] | None:
         item = glyph_item.item
         run_right_to_left = bool(item.analysis.level % 2)
         right_to_left |= run_right_to_left
-        font, _ = stream.add_font(item.analysis.font)
+        pango_font = item.analysis.font
+        if pango_font not in line_fonts:  # the line's Pango fonts stay alive while it is drawn
+            line_fonts[pango_font] = stream.add_font(pango_font)[0]
+        font = line_fonts[pango_font]
         # PangoGlyphInfo is (glyph, width, x_offset, y_offset, attributes),
         # five 32-bit fields: read the columns at once, not glyph by glyph.
         fields = memoryview(ffi.buffer(glyph_string.glyphs, count * _GLYPH_INFO_SIZE)).cast("i")
         glyphs = fields[0::_GLYPH_INFO_FIELDS].tolist()
         positioned = positioned or any(fields[2::_GLYPH_INFO_FIELDS]) or any(fields[3::_GLYPH_INFO_FIELDS])
-        clusters = ffi.unpack(glyph_string.log_clusters, count)
-        run_text = utf8_text[item.offset : item.offset + item.length]
-        spelled.append(_spell_run(_glyph_map(font), run_text, glyphs, clusters, run_right_to_left, language))
+        glyph_map = _glyph_map(font)
+        if not glyph_map.spelling.keys() >= set(glyphs):  # glyphs drawn for the first time
+            run_text = utf8_text[item.offset : item.offset + item.length]
+            clusters = ffi.unpack(glyph_string.log_clusters, count)
+            _settle_run(glyph_map, run_text, glyphs, clusters, run_right_to_left, language)
+        runs.append((glyph_map.spelling, glyphs))
     text = utf8_text[line.start_index : line.start_index + line.length].decode()
     if getattr(textbox, _WRAPS_AT_SPACE, False) and not text[-1:].isspace():
         return text + " ", right_to_left
@@ -403,7 +399,8 @@ def _settle_line(stream, textbox) -> tuple[str, bool] | None:
         # Marks placed by offsets (Devanagari vowel signs): readers that
         # rebuild words from glyph positions split the word there.
         return text, right_to_left
-    spelled_text = "".join(spelled)
+    # What the glyphs spell in drawing order, through their ToUnicode entries.
+    spelled_text = "".join([spelling[glyph] for spelling, glyphs in runs for glyph in glyphs])
     if spelled_text == text or (len(spelled_text) < len(text) and spelled_text == _visible(text)):
         return None
     return text, right_to_left
