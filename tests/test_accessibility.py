@@ -9,7 +9,6 @@ outline and the metadata.
 from __future__ import annotations
 
 import collections
-import fnmatch
 import io
 import unicodedata
 from collections.abc import Iterator
@@ -43,29 +42,6 @@ def leaflet_name(path: Path) -> str:
 # The validator
 
 
-@dataclass(frozen=True)
-class ExpectedGap:
-    """Validator failures that another branch of issue 13 fixes. Each names
-    its rules and the files it covers, narrowly; remove the entry when that
-    branch lands (the test below says when a gap has closed)."""
-
-    rules: frozenset[str]
-    files: str  # a glob over "<brand>/<locale>/<file name>"
-    owner: str
-
-    def covers(self, leaflet: str, rule: str) -> bool:
-        return rule in self.rules and fnmatch.fnmatch(leaflet, self.files)
-
-
-EXPECTED_GAPS = (
-    ExpectedGap(
-        rules=frozenset({"PDFUA1-FONT-UNICODE-MAPPING-001"}),
-        files="*/hi/*.pdf",
-        owner="the Hindi fonts' ToUnicode maps; the text-layer branch fixes them",
-    ),
-)
-
-
 @cache
 def validator_failures(path: Path) -> tuple[tuple[str, str], ...]:
     report = page.validate_pdf(path, profile="ua1")
@@ -78,23 +54,8 @@ def test_every_example_pdf_passes_the_independent_pdf_ua_1_validator(every_examp
         f"{leaflet_name(path)}: {rule}: {message}"
         for path in every_example_pdf
         for rule, message in validator_failures(path)
-        if not any(gap.covers(leaflet_name(path), rule) for gap in EXPECTED_GAPS)
     ]
     assert not unexpected, f"page (PDF/UA-1) found {len(unexpected)} failures:\n" + "\n".join(unexpected)
-
-
-def test_each_expected_validator_gap_is_still_open(every_example_pdf: list[Path]) -> None:
-    """An expected gap that no file shows any more has been fixed: remove it
-    from EXPECTED_GAPS, so that it cannot hide a new failure."""
-    seen = {
-        gap.owner
-        for path in every_example_pdf
-        for rule, _ in validator_failures(path)
-        for gap in EXPECTED_GAPS
-        if gap.covers(leaflet_name(path), rule)
-    }
-    closed = [gap.owner for gap in EXPECTED_GAPS if gap.owner not in seen]
-    assert not closed, f"these expected gaps are closed, remove them from EXPECTED_GAPS: {closed}"
 
 
 # ---------------------------------------------------------------------------
@@ -357,20 +318,9 @@ def artifacts_of(sections: list[MarkedSection], subtype: str) -> list[MarkedSect
     ]
 
 
-#: Locales whose text layer loses letters (README, "Known limit": a glyph maps
-#: to the text of the first cluster it drew), so extracted text has fewer
-#: letters than were drawn. The text-layer work of issue 13 fixes it.
-LOSSY_TEXT_LAYER = {"hi"}
-
-
-def assert_artifact_shows(artifact: MarkedSection, expected: str, locale: str, where: str) -> None:
-    """The artifact shows the letters of ``expected`` and nothing else (where
-    the text layer loses letters: some of them and nothing else)."""
-    drawn, wanted = letters(artifact.text), letters(expected)
-    if locale in LOSSY_TEXT_LAYER:
-        assert drawn and drawn <= wanted, (where, artifact.text, expected)
-    else:
-        assert drawn == wanted, (where, artifact.text, expected)
+def assert_artifact_shows(artifact: MarkedSection, expected: str, where: str) -> None:
+    """The artifact shows the letters of ``expected`` and nothing else."""
+    assert letters(artifact.text) == letters(expected), (where, artifact.text, expected)
 
 
 def draft_mark_words(locale: str, second_locale: str | None) -> list[str]:
@@ -402,10 +352,8 @@ def test_footer_and_draft_mark_are_pagination_artifacts_on_every_page(every_exam
             assert (len(footers), len(watermarks)) == (1, 1), (
                 f"{where}: {len(footers)} footers, {len(watermarks)} marks"
             )
-            assert_artifact_shows(
-                footers[0], f"{clinic.name} · {clinic.contact.phone}{page_label}", locale, where
-            )
-            assert_artifact_shows(watermarks[0], "".join(draft_words), locale, where)
+            assert_artifact_shows(footers[0], f"{clinic.name} · {clinic.contact.phone}{page_label}", where)
+            assert_artifact_shows(watermarks[0], "".join(draft_words), where)
             assert reading_text(DRAFT_WORDS) in reading_text(watermarks[0].text), where
             # In stream order; a right-to-left phrase may come out reversed.
             tagged = reading_text("".join(section.text for section in sections if section.mcid is not None))

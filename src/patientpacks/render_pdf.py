@@ -24,6 +24,7 @@ from .fonts import FontFace, load_font_setup, project_text, subset_family, subse
 from .model import Job, OutputProfile, PageBoxes, Project, Rectangle
 from .pdf_print_shop import PrintShopOutput
 from .pdf_structure import fix_weasyprint_tagging, fixed_document_id, strip_bidi_controls_from_navigation
+from .pdf_text_layer import write_logical_text_layer
 
 
 class RefusedFetch(FatalURLFetchingError):
@@ -102,6 +103,7 @@ class LeafletRenderer:
 
     def __init__(self, project: Project) -> None:
         fix_weasyprint_tagging()
+        write_logical_text_layer()
         self.fetcher = ProjectAssetFetcher(project.asset_roots)
         self.font_config = FontConfiguration()
         self.base_url = project.templates_dir.resolve().as_uri() + "/"
