@@ -57,9 +57,9 @@ sys.path.insert(0, str(REPO / "src"))
 from weasyprint import CSS, HTML  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
-from patientpacks.fonts import FontSetup, load_font_setup, subset_family  # noqa: E402
+from patientpacks.build.fonts import FontSetup, load_font_setup, subset_family  # noqa: E402
+from patientpacks.build.render_pdf import LeafletRenderer, font_face_rules  # noqa: E402
 from patientpacks.model import STANDARD_EDITION, Project  # noqa: E402
-from patientpacks.render_pdf import LeafletRenderer, font_face_rules  # noqa: E402
 
 WORKERS = 2
 #: The standard edition's PDF options (tagged PDF/UA-1), so that every loop
@@ -367,8 +367,8 @@ def write_leaflet_html(project_root: Path, html_dir: Path) -> float:
     time per leaflet, in ms."""
     from datetime import date
 
-    from patientpacks.build_leaflet import LeafletBuilder
-    from patientpacks.pipeline import BuildOptions, load_inputs, plan_jobs
+    from patientpacks.build.leaflet import LeafletBuilder
+    from patientpacks.build.pipeline import BuildOptions, load_inputs, plan_jobs
 
     project = Project(project_root)
     options = BuildOptions(out_dir=project_root / "unused")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from patientpacks.catalogue_reader import read_catalogue
+from patientpacks.build.catalogue_reader import read_catalogue
 
 from .conftest import REPO, run_cli
 

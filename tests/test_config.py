@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from patientpacks.config import load_brand, load_pack
-from patientpacks.contrast import contrast_ratio
+from patientpacks.build.config import load_brand, load_pack
+from patientpacks.build.contrast import contrast_ratio
 from patientpacks.errors import ConfigError
 
 from .conftest import REPO, run_cli

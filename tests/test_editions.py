@@ -15,7 +15,7 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
-from patientpacks.render_html import qr_code
+from patientpacks.build.render_html import qr_code
 
 from .conftest import EDITION_ARGS, REPO, pdf_text, run_cli
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import uharfbuzz as hb
 
+from patientpacks.build.fonts import load_font_setup, project_text, subset_system_faces
 from patientpacks.errors import ConfigError
-from patientpacks.fonts import load_font_setup, project_text, subset_system_faces
 from patientpacks.model import Project
 
 from .conftest import REPO

@@ -131,7 +131,7 @@ def test_a_build_does_not_load_the_translator_commands() -> None:
         [
             sys.executable,
             "-c",
-            "import sys, patientpacks.cli, patientpacks.cli.build, patientpacks.pipeline; print(sorted(sys.modules))",
+            "import sys, patientpacks.cli, patientpacks.cli.build, patientpacks.build.pipeline; print(sorted(sys.modules))",
         ],
         capture_output=True,
         text=True,

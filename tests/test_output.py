@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from patientpacks.build.output import ManifestWriter, atomic_write_bytes, output_lock
 from patientpacks.errors import OutputError
-from patientpacks.output import ManifestWriter, atomic_write_bytes, output_lock
 
 from .conftest import run_cli
 
@@ -122,7 +122,7 @@ def test_failed_write_keeps_the_last_good_file(tmp_path: Path, monkeypatch: pyte
     def disk_full(source: str, destination: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("patientpacks.output.os.replace", disk_full)
+    monkeypatch.setattr("patientpacks.build.output.os.replace", disk_full)
     with pytest.raises(OutputError, match=r"leaflet\.pdf: cannot write: No space left on device"):
         atomic_write_bytes(target, b"new but never complete")
     assert target.read_bytes() == b"good"
@@ -142,7 +142,9 @@ def test_manifest_is_rewritten_at_most_once_a_second_and_at_the_end(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     writes = []
-    monkeypatch.setattr("patientpacks.output.atomic_write_bytes", lambda path, data: writes.append(data))
+    monkeypatch.setattr(
+        "patientpacks.build.output.atomic_write_bytes", lambda path, data: writes.append(data)
+    )
     manifest_writer = ManifestWriter(tmp_path, [], rebuilding=[])
     for number in range(500):
         manifest_writer.record({"path": f"brand/en/pack-{number}.pdf", "sha256": "0" * 64})

@@ -9,7 +9,16 @@ from pathlib import Path
 import pytest
 from weasyprint import CSS, HTML
 
-from patientpacks.config import load_brand, load_pack
+from patientpacks.build.config import load_brand, load_pack
+from patientpacks.build.pipeline import BuildOptions, build
+from patientpacks.build.printable_area import (
+    CONTENT_BOX,
+    PAPER_EDGE,
+    PRINTER_MARGIN_MM,
+    TextOutside,
+    find_text_outside,
+)
+from patientpacks.build.render_pdf import LeafletRenderer, page_boxes
 from patientpacks.model import (
     LARGE_PRINT_EDITION,
     PRINT_SHOP_EDITION,
@@ -20,15 +29,6 @@ from patientpacks.model import (
     PageBoxes,
     Project,
 )
-from patientpacks.pipeline import BuildOptions, build
-from patientpacks.printable_area import (
-    CONTENT_BOX,
-    PAPER_EDGE,
-    PRINTER_MARGIN_MM,
-    TextOutside,
-    find_text_outside,
-)
-from patientpacks.render_pdf import LeafletRenderer, page_boxes
 
 from .conftest import REPO, run_cli
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from patientpacks.build.pipeline import BuildOptions, build
 from patientpacks.model import Project
-from patientpacks.pipeline import BuildOptions, build
 
 from .conftest import TODAY, pdf_text, run_cli
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from patientpacks.i18n import check_readability
 from patientpacks.model import Project
+from patientpacks.translate.catalogues import check_readability
 
 from .conftest import REPO, run_cli
 

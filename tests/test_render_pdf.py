@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from patientpacks.config import load_brand, load_pack
+from patientpacks.build.config import load_brand, load_pack
+from patientpacks.build.render_pdf import LeafletRenderer, ProjectAssetFetcher, RefusedFetch
 from patientpacks.errors import RenderError
 from patientpacks.model import Job, Project
-from patientpacks.render_pdf import LeafletRenderer, ProjectAssetFetcher, RefusedFetch
 
 from .conftest import REPO
 

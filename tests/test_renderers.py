@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from patientpacks import fonts
+from patientpacks.build import fonts
 
 from .conftest import REPO, run_cli
 from .renderers import PageComparison, compare_renderings, render_everywhere

@@ -14,8 +14,8 @@ from babel import Locale
 from babel.messages.pofile import read_po
 from pypdf import PdfReader
 
-from patientpacks import render_html
-from patientpacks.fonts import load_font_setup
+from patientpacks.build import render_html
+from patientpacks.build.fonts import load_font_setup
 
 from .conftest import REPO, pdf_text
 

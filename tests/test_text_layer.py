@@ -23,7 +23,7 @@ from babel.messages.pofile import read_po
 from pypdf import PdfReader
 from pypdf.generic import ContentStream, DictionaryObject
 
-from patientpacks.pdf_text_layer import glyph_texts
+from patientpacks.build.pdf_text_layer import glyph_texts
 
 from .conftest import REPO, run_cli
 

@@ -11,10 +11,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .. import __version__
+from ..build.pipeline import BuildOptions, build
+from ..build.pool import Limits
 from ..model import LARGE_PRINT_EDITION, PRINT_SHOP_EDITION, STANDARD_EDITION, Edition, Project
-from ..pipeline import BuildOptions, build
-from ..progress import BuildProgress
-from ..workers import Limits
 from .common import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -27,6 +26,7 @@ from .common import (
     shard,
     whole_number,
 )
+from .progress import BuildProgress
 
 DESCRIPTION = """\
 Build branded patient leaflets (PDF) for every pack x locale x brand found in

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..output import merge_manifests, write_manifest_entries
+from ..build.output import merge_manifests, write_manifest_entries
 from .common import EXIT_OK
 
 

@@ -12,10 +12,13 @@ from pathlib import Path
 from babel import Locale
 
 from .. import clock
-from ..catalogs import SOURCE_LOCALE, catalogue_path, discover_locales, parse_locale
-from ..config import load_pack
-from ..fonts import load_font_setup
-from ..i18n import (
+from ..build.catalogues import SOURCE_LOCALE, catalogue_path, discover_locales, parse_locale
+from ..build.config import load_pack
+from ..build.fonts import load_font_setup
+from ..build.pipeline import BuildOptions, build
+from ..build.printable_area import find_text_outside
+from ..model import Failure, Leaflet, Project
+from ..translate.catalogues import (
     REVIEW_NOTICE,
     PackReadability,
     Problem,
@@ -31,10 +34,7 @@ from ..i18n import (
     reviews_due,
     update,
 )
-from ..model import Failure, Leaflet, Project
-from ..pipeline import BuildOptions, build
-from ..printable_area import find_text_outside
-from ..readability import FORMULAS
+from ..translate.readability import FORMULAS
 from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_project_argument, cores, resolve_project
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from .catalogs import REVIEW_LASTS, LoadedCatalogue
+from ..errors import shown_path
+from ..model import Job
 from .catalogue_reader import MessageKey
-from .errors import shown_path
-from .model import Job
+from .catalogues import REVIEW_LASTS, LoadedCatalogue
 
 InputCheck = Callable[[Job, LoadedCatalogue, date], "str | None"]
 

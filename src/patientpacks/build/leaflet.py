@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from .catalogs import LoadedCatalogue, RecordingTranslations, load_catalogue, source_catalogue
+from ..errors import MissingSafetyTranslationError
+from ..model import Job, Leaflet, Project
+from .catalogues import LoadedCatalogue, RecordingTranslations, load_catalogue, source_catalogue
 from .checks import input_reasons, page_budget_reason, second_language_reasons, untranslated_messages_reason
-from .errors import MissingSafetyTranslationError
 from .fonts import load_font_setup
-from .model import Job, Leaflet, Project
 from .render_html import SecondLanguage, make_environment, render_leaflet_html, render_second_language
 from .render_pdf import LeafletRenderer
 

@@ -26,9 +26,9 @@ from pathlib import Path
 import jinja2
 from textstat.textstat import textstatistics
 
-from .catalogs import SOURCE_LOCALE, load_catalogue, source_catalogue
-from .model import Brand, Job, Pack
-from .render_html import render_leaflet_html
+from ..build.catalogues import SOURCE_LOCALE, load_catalogue, source_catalogue
+from ..build.render_html import render_leaflet_html
+from ..model import Brand, Job, Pack
 
 #: The highest Flesch-Kincaid grade an English section may read at.
 TARGET_GRADE = 8.0

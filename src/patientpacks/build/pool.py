@@ -30,12 +30,12 @@ from typing import TYPE_CHECKING
 
 from pebble import ProcessExpired, ProcessPool
 
-from .errors import PatientPacksError
+from ..errors import PatientPacksError
+from ..model import Failure, Job, Leaflet, Project
 from .fonts import prepare_subsets
-from .model import Failure, Job, Leaflet, Project
 
 if TYPE_CHECKING:
-    from .build_leaflet import LeafletBuilder
+    from .leaflet import LeafletBuilder
     from .pipeline import BuildOptions
 
 
@@ -75,7 +75,7 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _start_worker(project: Project, today: date, limits: Limits) -> None:
-    from .build_leaflet import LeafletBuilder  # imported by run_jobs before forking
+    from .leaflet import LeafletBuilder  # imported by run_jobs before forking
 
     _die_with_the_build()
     # Ctrl-C on a terminal reaches every process of the group: the build
@@ -170,7 +170,7 @@ def run_jobs(
     # WeasyPrint is imported here, once, rather than by every worker (0.7 s
     # each); this process only imports it: it renders nothing and keeps no
     # PDF once written, so it stays small.
-    from . import build_leaflet  # noqa: F401
+    from . import leaflet  # noqa: F401
 
     pool = ProcessPool(
         max_workers=workers,

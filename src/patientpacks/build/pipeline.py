@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import __version__, clock
-from .catalogs import SOURCE_LOCALE, catalogue_path, discover_locales, parse_locale, review_lapsed
+from .. import __version__, clock
+from ..errors import PatientPacksError, UsageError
+from ..model import STANDARD_EDITION, Brand, Edition, Failure, Job, Leaflet, Pack, Project
+from .catalogues import SOURCE_LOCALE, catalogue_path, discover_locales, parse_locale, review_lapsed
 from .config import check_brand_parameters, load_brand, load_pack
-from .errors import PatientPacksError, UsageError
 from .fonts import load_font_setup
-from .model import STANDARD_EDITION, Brand, Edition, Failure, Job, Leaflet, Pack, Project
 from .output import (
     ManifestWriter,
     output_lock,
@@ -32,7 +32,7 @@ from .output import (
     sha256_file,
     write_leaflet,
 )
-from .workers import Limits, run_jobs
+from .pool import Limits, run_jobs
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,10 @@ from babel.dates import format_date
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
-from . import __version__
-from .catalogs import LoadedCatalogue, RecordingTranslations, parse_locale
-from .errors import TemplateError
-from .model import Job, Project
+from .. import __version__
+from ..errors import TemplateError
+from ..model import Job, Project
+from .catalogues import LoadedCatalogue, RecordingTranslations, parse_locale
 
 
 @dataclass(frozen=True)

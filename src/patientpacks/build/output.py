@@ -19,9 +19,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .errors import OutputError
-from .model import Job, Leaflet
+from .. import __version__
+from ..errors import OutputError
+from ..model import Job, Leaflet
 
 MANIFEST_NAME = "manifest.json"
 #: Every temporary file this tool writes starts so; nothing else is ever removed.

@@ -22,7 +22,8 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import PoFileError, read_po, write_po
 
-from .catalogs import (
+from ..build.catalogue_reader import DOMAIN, CatalogueReading, message_key, read_catalogue
+from ..build.catalogues import (
     PSEUDO_LOCALES,
     SOURCE_LOCALE,
     catalogue_path,
@@ -30,16 +31,15 @@ from .catalogs import (
     read_review,
     review_of,
 )
-from .catalogue_checks import forms
-from .catalogue_reader import DOMAIN, CatalogueReading, message_key, read_catalogue
-from .config import load_brand, load_pack
-from .errors import CatalogueError, PatientPacksError, TemplateError, UsageError, shown_path
-from .fonts import FontSetup
-from .model import Pack, Project
-from .output import atomic_write_bytes
-from .plurals import PluralRuleError, expected_plural_rule
+from ..build.config import load_brand, load_pack
+from ..build.fonts import FontSetup
+from ..build.message_checks import forms
+from ..build.output import atomic_write_bytes
+from ..build.plurals import PluralRuleError, expected_plural_rule
+from ..build.render_html import make_environment
+from ..errors import CatalogueError, PatientPacksError, TemplateError, UsageError, shown_path
+from ..model import Pack, Project
 from .readability import TARGET_GRADE, SectionReadability, pack_readability
-from .render_html import make_environment
 
 HEADER_COMMENT = """\
 # {language} translations for patientpacks.

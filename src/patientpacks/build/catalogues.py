@@ -18,6 +18,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.support import Translations
 
+from ..errors import CatalogueError, UsageError
 from .catalogue_reader import (
     DOMAIN,
     SAFETY_CONTEXT,
@@ -26,7 +27,6 @@ from .catalogue_reader import (
     message_key,
     read_catalogue,
 )
-from .errors import CatalogueError, UsageError
 
 #: The language the templates are written in. Its leaflets use the source text.
 SOURCE_LOCALE = "en"

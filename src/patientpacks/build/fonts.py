@@ -19,8 +19,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import ConfigError
 from .config import read_toml
-from .errors import ConfigError
 
 FACES = ("regular", "bold", "italic", "bold-italic")
 #: Characters no font needs to draw: spaces, controls and format characters
@@ -278,7 +278,7 @@ def project_text(paths: list[Path]) -> str:
 def prepare_subsets(project_root: Path) -> None:
     """Make (or find) the subsets of the system fonts before the workers start,
     so that they do it once, not once each."""
-    from .model import Project
+    from ..model import Project
 
     project = Project(project_root)
     setup = load_font_setup(project.fonts_dir)

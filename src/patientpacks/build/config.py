@@ -13,9 +13,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ..errors import ConfigError
+from ..model import Brand, Colours, Contact, Logo, OutputProfile, Pack, ParameterValue, SignOff
 from .contrast import contrast_failures
-from .errors import ConfigError
-from .model import Brand, Colours, Contact, Logo, OutputProfile, Pack, ParameterValue, SignOff
 
 PAPER_SIZES = ("A4", "Letter")
 PAGE_SIZES = ("A4", "A5", "Letter")

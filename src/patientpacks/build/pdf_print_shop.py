@@ -59,8 +59,8 @@ from weasyprint.pdf.metadata import NS, DocumentMetadata
 from weasyprint.pdf.stream import Stream
 from weasyprint.urls import URLFetcher
 
-from .errors import RenderError, shown_path
-from .model import OutputProfile
+from ..errors import RenderError, shown_path
+from ..model import OutputProfile
 
 MM = 72 / 25.4  # PDF points in a millimetre
 #: The crop marks start this far outside the bleed, so that none of their

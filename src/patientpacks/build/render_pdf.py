@@ -19,9 +19,9 @@ from weasyprint.formatting_structure.boxes import Box, MarginBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from .errors import RenderError
+from ..errors import RenderError
+from ..model import Job, OutputProfile, PageBoxes, Project, Rectangle
 from .fonts import FontFace, load_font_setup, project_text, subset_family, subset_system_faces
-from .model import Job, OutputProfile, PageBoxes, Project, Rectangle
 from .pdf_print_shop import PrintShopOutput
 from .pdf_structure import fix_weasyprint_tagging, fixed_document_id, strip_bidi_controls_from_navigation
 from .pdf_text_layer import write_logical_text_layer

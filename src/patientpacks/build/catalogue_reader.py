@@ -29,7 +29,7 @@ from typing import Literal
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, read_po
 
-from .catalogue_checks import forms, markup_mismatch, placeholder_mismatch, source_text
+from .message_checks import forms, markup_mismatch, placeholder_mismatch, source_text
 from .plurals import PluralRuleError, expected_plural_rule, parse_plural_rule
 
 #: Message context that marks a safety-note message (see templates/safety_notes.html).
