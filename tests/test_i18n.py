@@ -12,7 +12,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from patientpacks.build.plurals import PLURAL_OVERRIDES, cldr_rule, expected_plural_rule, parse_plural_rule
-from patientpacks.translate.catalogues import pseudo_translate
+from patientpacks.translate.pseudo import pseudo_translate
 
 from .conftest import REPO, TODAY, run_cli
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from patientpacks.model import Project
-from patientpacks.translate.catalogues import check_readability
+from patientpacks.translate.check import check_readability
 
 from .conftest import REPO, run_cli
 

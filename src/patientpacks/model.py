@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+from .errors import UsageError
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -342,6 +345,27 @@ class PageBoxes:
     height: float
     content_box: Rectangle
     margin_boxes: tuple[tuple[str, Rectangle], ...] = ()
+
+
+@dataclass(frozen=True)
+class TreatmentRecord:
+    """What a clinician fills in for one patient, printed in the leaflet's
+    treatment record as plain text (never markup). Patient data: it is
+    rendered in memory and kept nowhere, not in the manifest, not on disk."""
+
+    date_of_treatment: date | None = None
+    areas_treated: str = ""
+    review_appointment: date | None = None
+
+    #: Longest text a write-in line holds.
+    MAX_TEXT = 120
+
+    def __post_init__(self) -> None:
+        text = self.areas_treated
+        if len(text) > self.MAX_TEXT:
+            raise UsageError(f"areas treated: at most {self.MAX_TEXT} characters, not {len(text)}")
+        if any(unicodedata.category(character) in ("Cc", "Cf", "Zl", "Zp") for character in text):
+            raise UsageError("areas treated: plain text only (no control, bidi or invisible characters)")
 
 
 @dataclass(frozen=True)

@@ -79,11 +79,13 @@ def message_key(message: Message) -> MessageKey:
     return (message.context, forms(message.id)[0])
 
 
-def read_catalogue(path: Path, locale: str, template: Catalog | None = None) -> CatalogueReading:
-    """Read ``path`` as the catalogue of ``locale``; compare it with
-    ``template`` (the parsed ``messages.pot``) when given."""
+def read_catalogue(
+    path: Path, locale: str, template: Catalog | None = None, *, data: bytes | None = None
+) -> CatalogueReading:
+    """Read ``path`` (or ``data``, its content) as the catalogue of ``locale``;
+    compare it with ``template`` (the parsed ``messages.pot``) when given."""
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
     except OSError as error:
         return _unreadable(path, None, f"cannot be read: {error.strerror}")
     try:

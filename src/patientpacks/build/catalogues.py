@@ -107,10 +107,14 @@ def source_catalogue() -> LoadedCatalogue:
     return LoadedCatalogue(locale=SOURCE_LOCALE, path=None, translations=None)
 
 
-def load_catalogue(path: Path, locale: str, template: Catalog | None = None) -> LoadedCatalogue:
+def load_catalogue(
+    path: Path, locale: str, template: Catalog | None = None, *, data: bytes | None = None
+) -> LoadedCatalogue:
     """The catalogue of ``locale`` compiled for the build, or a CatalogueError
-    naming the first problem that keeps its leaflets from being built."""
-    return compile_catalogue(read_catalogue(path, PSEUDO_LOCALES.get(locale, locale), template), locale)
+    naming the first problem that keeps its leaflets from being built.
+    ``data``: the file's content, when the caller has read it already."""
+    reading = read_catalogue(path, PSEUDO_LOCALES.get(locale, locale), template, data=data)
+    return compile_catalogue(reading, locale)
 
 
 def compile_catalogue(reading: CatalogueReading, locale: str) -> LoadedCatalogue:

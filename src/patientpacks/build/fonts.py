@@ -79,8 +79,15 @@ class FontSetup:
         return _codepoints(regular.path, regular.index)
 
 
-@functools.cache
 def _codepoints(path: Path, index: int) -> frozenset[int]:
+    stat = path.stat()
+    return _codepoints_of_version(path, index, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=32)
+def _codepoints_of_version(path: Path, index: int, size: int, mtime_ns: int) -> frozenset[int]:
+    """Keyed by the file's size and time too: a font replaced while a
+    long-running process (the server) lives is read again."""
     from fontTools.ttLib import TTCollection, TTFont  # only the glyph check needs fontTools
 
     if path.suffix.lower() in (".ttc", ".otc"):
@@ -113,9 +120,20 @@ def _system_face(family: str, face: str, package: str, source_file: Path) -> Fon
     return FontFace(family=family, face=face, path=Path(found[1]), index=int(found[2]))
 
 
-@functools.lru_cache(maxsize=4)
 def load_font_setup(fonts_dir: Path) -> FontSetup:
+    """The fonts of ``fonts_dir/fonts.toml``, read again when its content
+    changes (a long-running process sees an edit on its next leaflet)."""
     source_file = fonts_dir / "fonts.toml"
+    try:
+        content = source_file.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"cannot be read: {error.strerror}", path=source_file) from None
+    return _font_setup(source_file, hashlib.sha256(content).hexdigest())
+
+
+@functools.lru_cache(maxsize=4)
+def _font_setup(source_file: Path, content_sha256: str) -> FontSetup:
+    fonts_dir = source_file.parent
     data = read_toml(source_file)
     faces, system_families = [], []
     for family, spec in data.get("families", {}).items():

@@ -1,21 +1,25 @@
 """Build one leaflet: check it, render its HTML, lay out and write its PDF.
 
-Runs in the worker processes (workers.py); each keeps one LeafletBuilder, with
-its Jinja environment, WeasyPrint fonts and stylesheets and catalogues warm.
+Runs in the worker processes (pool.py), and in a long-running process that
+renders leaflets one at a time (api.render_leaflet: the server). Each keeps
+one LeafletBuilder, with its Jinja environment, WeasyPrint fonts and
+stylesheets and catalogues warm, each cache keyed by what it was made from:
+a saved catalogue, template or stylesheet shows on the next leaflet.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from pathlib import Path
 
-from ..errors import MissingSafetyTranslationError
-from ..model import Job, Leaflet, Project
+from ..errors import CatalogueError, MissingSafetyTranslationError
+from ..model import Job, Leaflet, Project, TreatmentRecord
 from .catalogues import LoadedCatalogue, RecordingTranslations, load_catalogue, source_catalogue
 from .checks import input_reasons, page_budget_reason, second_language_reasons, untranslated_messages_reason
-from .fonts import load_font_setup
+from .fonts import FontSetup, load_font_setup
 from .render_html import SecondLanguage, make_environment, render_leaflet_html, render_second_language
-from .render_pdf import LeafletRenderer
+from .render_pdf import LeafletRenderer, renderer_inputs_key
 
 
 class LeafletBuilder:
@@ -24,15 +28,38 @@ class LeafletBuilder:
     def __init__(self, project: Project, today: date) -> None:
         self.project = project
         self.today = today
-        self.environment = make_environment(project)
+        self.environment = make_environment(project)  # templates checked by content (ContentKeyedLoader)
         self.renderer = LeafletRenderer(project)
-        self.fonts = load_font_setup(project.fonts_dir)
-        self._catalogues: dict[str, LoadedCatalogue] = {}
+        #: Compiled catalogues by locale, path and the SHA-256 of the file.
+        self._catalogues: dict[tuple[str, Path, str], LoadedCatalogue] = {}
+
+    @property
+    def fonts(self) -> FontSetup:
+        return load_font_setup(self.project.fonts_dir)  # read again when fonts.toml changes
 
     def _catalogue(self, locale: str, path: Path | None) -> LoadedCatalogue:
-        if locale not in self._catalogues:
-            self._catalogues[locale] = source_catalogue() if path is None else load_catalogue(path, locale)
-        return self._catalogues[locale]
+        if path is None:
+            return source_catalogue()
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise CatalogueError(f"cannot be read: {error.strerror}", path=path) from None
+        key = (locale, path, hashlib.sha256(data).hexdigest())
+        if key not in self._catalogues:
+            for stale in [cached for cached in self._catalogues if cached[:2] == key[:2]]:
+                del self._catalogues[stale]
+            self._catalogues[key] = load_catalogue(path, locale, data=data)
+        return self._catalogues[key]
+
+    def _current_renderer(self, html: str) -> LeafletRenderer:
+        """The renderer, made again when a stylesheet or a font changed, or
+        when the leaflet has a character its font subsets lack (a catalogue
+        saved with a new Chinese character since the subsets were cut)."""
+        if self.renderer.inputs_key != renderer_inputs_key(self.project) or not (
+            set(html) <= self.renderer.covered_characters
+        ):
+            self.renderer = LeafletRenderer(self.project)
+        return self.renderer
 
     def _html(
         self,
@@ -42,6 +69,7 @@ class LeafletBuilder:
         draft: bool,
         template_name: str | None = None,
         second: SecondLanguage | None = None,
+        treatment: TreatmentRecord | None = None,
     ) -> tuple[str, RecordingTranslations]:
         html, record = render_leaflet_html(
             self.environment,
@@ -51,6 +79,7 @@ class LeafletBuilder:
             font_stack=self.renderer.css_font_stack(self.fonts.stack_for(job.locale)),
             template_name=template_name,
             second=second,
+            treatment=treatment,
         )
         _refuse_missing_safety(record, catalogue)
         return html, record
@@ -71,25 +100,27 @@ class LeafletBuilder:
         reasons += filter(None, [untranslated_messages_reason(catalogue, record.missing)])
         return second, reasons
 
-    def build(self, job: Job) -> Leaflet:
+    def build(self, job: Job, record: TreatmentRecord | None = None) -> Leaflet:
+        """Check, render and lay out one leaflet; with ``record``, its
+        treatment record filled in for one patient (kept nowhere)."""
         catalogue = self._catalogue(job.locale, job.catalogue_path)
         second, reasons = self._second_language(job)
         reasons = input_reasons(job, catalogue, self.today) + reasons
         drafted = bool(reasons)
-        html, record = self._html(job, catalogue, draft=drafted, second=second)
-        reasons += filter(None, [untranslated_messages_reason(catalogue, record.missing)])
+        html, translated = self._html(job, catalogue, draft=drafted, second=second, treatment=record)
+        reasons += filter(None, [untranslated_messages_reason(catalogue, translated.missing)])
         blank_page = (
             self._html(job, catalogue, draft=False, template_name="blank_page.html")[0]
             if job.is_booklet
             else None
         )
-        pdf, boxes = self.renderer.render(html, job, blank_page)
+        pdf, boxes = self._current_renderer(html).render(html, job, blank_page)
         reasons += filter(None, [page_budget_reason(job, len(boxes))])
         if reasons and not drafted:
             # Only the render could tell this leaflet is a draft: render it
             # again with the draft mark on every page.
-            html, _ = self._html(job, catalogue, draft=True, second=second)
-            pdf, boxes = self.renderer.render(html, job, blank_page)
+            html, _ = self._html(job, catalogue, draft=True, second=second, treatment=record)
+            pdf, boxes = self._current_renderer(html).render(html, job, blank_page)
         return Leaflet(
             job=job, pdf=pdf, pages=len(boxes), html=html, reasons=tuple(reasons), page_boxes=boxes
         )

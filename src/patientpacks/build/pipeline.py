@@ -9,9 +9,10 @@ fails only the leaflets that depend on it; the others still build.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
+import importlib.metadata
 import itertools
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,9 +20,17 @@ from datetime import date
 from pathlib import Path
 
 from .. import __version__, clock
-from ..errors import PatientPacksError, UsageError
+from ..errors import CatalogueError, PatientPacksError, UsageError
 from ..model import STANDARD_EDITION, Brand, Edition, Failure, Job, Leaflet, Pack, Project
-from .catalogues import SOURCE_LOCALE, catalogue_path, discover_locales, parse_locale, review_lapsed
+from .catalogue_reader import read_catalogue
+from .catalogues import (
+    PSEUDO_LOCALES,
+    SOURCE_LOCALE,
+    catalogue_path,
+    discover_locales,
+    parse_locale,
+    review_lapsed,
+)
 from .config import check_brand_parameters, load_brand, load_pack
 from .fonts import load_font_setup
 from .output import (
@@ -158,22 +167,66 @@ def load_inputs(project: Project, options: BuildOptions) -> LoadedInputs:
 # --- Stage 2: plan ---------------------------------------------------------
 
 
+#: The Python libraries whose version changes what a PDF holds: layout and
+#: PDF writing, dates and plural rules (CLDR), templates, font subsetting, the
+#: print shop's colour conversion (LittleCMS, in Pillow).
+_RENDERING_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "Babel", "Jinja2", "fonttools",
+                        "uharfbuzz", "segno", "pillow")  # fmt: skip
+#: The C libraries WeasyPrint lays text out with, and the call that names
+#: their version (read with ctypes: importing WeasyPrint here would add 0.7 s
+#: to every no-op rebuild).
+_RENDERING_C_LIBRARIES = (
+    ("pango", "libpango-1.0.so.0", "pango_version_string"),
+    ("harfbuzz", "libharfbuzz.so.0", "hb_version_string"),
+)
+
+
+def rendering_software() -> list[tuple[str, str]]:
+    """The versions of everything that renders a leaflet besides its inputs:
+    an upgrade of any of them rebuilds every leaflet."""
+    versions = []
+    for name in _RENDERING_LIBRARIES:
+        try:
+            versions.append((name, importlib.metadata.version(name)))
+        except importlib.metadata.PackageNotFoundError:
+            versions.append((name, "not installed"))
+    for name, library, function in _RENDERING_C_LIBRARIES:
+        try:
+            call = getattr(ctypes.CDLL(library), function)
+            call.restype = ctypes.c_char_p
+            versions.append((name, call().decode()))
+        except (OSError, AttributeError):
+            versions.append((name, "unknown"))
+    return versions
+
+
 class _InputHasher:
     """Hashes the files a leaflet is built from; each file is read once.
 
     Files are named relative to the project, so a leaflet's key is the same in
     every clone of the repository (CI runners, shards)."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, project: Project) -> None:
+        self.root = project.root
         self._digests: dict[Path, str] = {}
         self._trees: dict[Path, list[tuple[str, str]]] = {}
         self._lapsed: dict[Path, str] = {}
+        # Read once per build: what renders every leaflet, and the system
+        # fonts by content (the 19 MB CJK collection: about 25 ms).
+        setup = load_font_setup(project.fonts_dir)
+        system_fonts = sorted({face.path for face in setup.faces if face.family in setup.system_families})
+        self.environment = rendering_software() + [
+            (f"system font {path}", self._digest(path)) for path in system_fonts
+        ]
+
+    def _digest(self, path: Path) -> str:
+        if path not in self._digests:
+            with path.open("rb") as file:
+                self._digests[path] = hashlib.file_digest(file, "sha256").hexdigest()
+        return self._digests[path]
 
     def file(self, path: Path) -> tuple[str, str]:
-        if path not in self._digests:
-            self._digests[path] = hashlib.sha256(path.read_bytes()).hexdigest()
-        return str(path.relative_to(self.root)), self._digests[path]
+        return str(path.relative_to(self.root)), self._digest(path)
 
     def review_lapsed(self, catalogue: Path, today: date) -> str:
         if catalogue not in self._lapsed:
@@ -199,6 +252,7 @@ class _InputHasher:
         # the translation's), so a new day alone does not rebuild anything.
         parts: list[tuple[str, str]] = [
             ("tool", __version__),
+            *self.environment,
             ("locale", locale),
             ("edition", edition.id),
             ("past review", str(today > pack.review_due)),
@@ -224,7 +278,7 @@ def plan_jobs(
 ) -> tuple[list[Job], list[Failure]]:
     """One job per pack × locale × brand whose inputs all loaded; a failure for the rest."""
     jobs, failures = [], []
-    hasher = _InputHasher(project.root)
+    hasher = _InputHasher(project)
     pack_ids = sorted({*inputs.packs, *(item for kind, item in inputs.errors if kind == "pack")})
     brand_ids = sorted({*inputs.brands, *(item for kind, item in inputs.errors if kind == "brand")})
     locales = sorted({*inputs.locales, *(item for kind, item in inputs.errors if kind == "locale")})
@@ -336,6 +390,10 @@ def build(
         remove_stale_temporaries(options.out_dir)
         previous = read_manifest(options.out_dir)
         jobs, report.unchanged = split_unchanged(jobs, previous, options)
+        jobs, refused = refuse_unreadable_catalogues(jobs)
+        for failure in refused:
+            report.failures.append(failure)
+            on_result(failure)
         manifest = ManifestWriter(
             options.out_dir, previous, rebuilding=[job.relative_pdf_path for job in jobs]
         )
@@ -356,5 +414,25 @@ def build(
     return report
 
 
-def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+def refuse_unreadable_catalogues(jobs: list[Job]) -> tuple[list[Job], list[Failure]]:
+    """Read every catalogue the jobs use, once, here, before any PDF is
+    written or any worker starts: a leaflet whose catalogue cannot be read
+    exactly as written fails with the file and line, and its last good PDF
+    stays. (Problems with single messages are the leaflet's own: a draft
+    reason, or a missing safety message that stops it.)"""
+    problems: dict[Path, str] = {}
+    for path in {path for job in jobs for path in (job.catalogue_path, job.second_catalogue_path) if path}:
+        reading = read_catalogue(path, PSEUDO_LOCALES.get(path.parent.parent.name, path.parent.parent.name))
+        if reading.catalog is None or reading.blocking:
+            problem = (reading.blocking or reading.problems)[0]
+            problems[path] = str(CatalogueError(problem.message, path=problem.path, line=problem.line))
+    to_build, refused = [], []
+    for job in jobs:
+        found = [
+            problems[path] for path in (job.catalogue_path, job.second_catalogue_path) if path in problems
+        ]
+        if found:
+            refused.append(Failure(job.label, "; ".join(found)))
+        else:
+            to_build.append(job)
+    return to_build, refused

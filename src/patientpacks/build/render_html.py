@@ -6,8 +6,11 @@ markup. Undefined variables are errors, not blanks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -20,7 +23,7 @@ from babel.numbers import format_decimal
 
 from .. import __version__
 from ..errors import TemplateError
-from ..model import Job, Project
+from ..model import Job, Project, TreatmentRecord
 from .catalogues import LoadedCatalogue, RecordingTranslations, parse_locale
 
 
@@ -41,6 +44,8 @@ class LeafletContext:
     edition_code: str
     qr_url: str
     tool_version: str = __version__
+    #: One patient's treatment record, filled in (None: blank write-in lines).
+    treatment: TreatmentRecord | None = None
 
 
 def _locale(context: jinja2.runtime.Context) -> Locale:
@@ -112,9 +117,32 @@ def qr_code(url: str, title: str) -> markupsafe.Markup:
     )
 
 
+class ContentKeyedLoader(jinja2.FileSystemLoader):
+    """Jinja's file loader, with a compiled template reused only while the
+    file still holds what it was compiled from. Jinja's own check compares
+    modification times, which an edit within the file system's time
+    resolution, a restored backup or a `git checkout` can leave unchanged; a
+    long-running process (the server) must never render an old template."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, _ = super().get_source(environment, template)
+        compiled_from = hashlib.sha256(source.encode()).digest()
+
+        def uptodate() -> bool:
+            try:  # read as Jinja reads it (text, the loader's encoding)
+                current = Path(filename).read_text(encoding=self.encoding)
+            except (OSError, UnicodeDecodeError):
+                return False
+            return hashlib.sha256(current.encode()).digest() == compiled_from
+
+        return source, filename, uptodate
+
+
 def make_environment(project: Project) -> jinja2.Environment:
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([project.templates_dir, project.packs_dir]),
+        loader=ContentKeyedLoader([project.templates_dir, project.packs_dir]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -234,11 +262,15 @@ def render_leaflet_html(
     font_stack: tuple[str, ...],
     template_name: str | None = None,
     second: SecondLanguage | None = None,
+    treatment: TreatmentRecord | None = None,
 ) -> tuple[str, RecordingTranslations]:
     """Render one leaflet (or another template, such as the blank page that
     pads a booklet, with the leaflet's context); return its HTML and the
-    record of what was translated."""
-    leaflet = _leaflet_context(job, job.locale, catalogue, draft=draft, font_stack=font_stack)
+    record of what was translated. ``treatment``: one patient's treatment
+    record, printed as plain text."""
+    leaflet = replace(
+        _leaflet_context(job, job.locale, catalogue, draft=draft, font_stack=font_stack), treatment=treatment
+    )
     (html,), translations = _render_templates(
         environment, [template_name or job.pack.template_name], job, catalogue, leaflet, second
     )

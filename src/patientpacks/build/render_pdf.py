@@ -7,7 +7,9 @@ fetch stops the leaflet with an error instead of leaving a blank.
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
+import string
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -94,6 +96,23 @@ def page_boxes(page: Page) -> PageBoxes:
     )
 
 
+def renderer_inputs_key(project: Project) -> str:
+    """What a renderer's fonts and stylesheets are made from, by content: the
+    stylesheets and fonts.toml byte for byte, and every other asset (fonts,
+    colour profiles) by size and modification time. A renderer whose key is
+    no longer the project's is made again (a long-running process, the
+    server, sees a saved stylesheet on its next leaflet)."""
+    digest = hashlib.sha256()
+    for path in [*sorted(project.templates_dir.glob("*.css")), project.fonts_dir / "fonts.toml"]:
+        digest.update(f"{path}\0".encode())
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    for path in sorted(project.assets_dir.rglob("*")):
+        if path.is_file():
+            stat = path.stat()
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
 class LeafletRenderer:
     """Turns leaflet HTML into PDF bytes, keeping fonts and styles warm.
 
@@ -104,13 +123,16 @@ class LeafletRenderer:
     def __init__(self, project: Project) -> None:
         fix_weasyprint_tagging()
         write_logical_text_layer()
+        #: What this renderer was made from (see renderer_inputs_key).
+        self.inputs_key = renderer_inputs_key(project)
         self.fetcher = ProjectAssetFetcher(project.asset_roots)
         self.font_config = FontConfiguration()
         self.base_url = project.templates_dir.resolve().as_uri() + "/"
         setup = load_font_setup(project.fonts_dir)
-        font_faces = setup.file_faces + subset_system_faces(
-            setup, project_text(project.text_input_files()), project.font_cache_dir
-        )
+        text = project_text(project.text_input_files())
+        #: The characters its subsets of the system fonts can draw.
+        self.covered_characters = frozenset(text) | frozenset(string.printable)
+        font_faces = setup.file_faces + subset_system_faces(setup, text, project.font_cache_dir)
         self.default_output_profile = project.default_output_profile
         self._print_shops: dict[OutputProfile, PrintShopOutput] = {}
         self.family_names = {family: subset_family(family) for family in setup.system_families}

@@ -10,10 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .. import __version__
-from ..build.pipeline import BuildOptions, build
-from ..build.pool import Limits
-from ..model import LARGE_PRINT_EDITION, PRINT_SHOP_EDITION, STANDARD_EDITION, Edition, Project
+from .. import __version__, api
+from ..api import LARGE_PRINT_EDITION, PRINT_SHOP_EDITION, STANDARD_EDITION, BuildOptions, Edition, Limits
+from ..model import Project
 from .common import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -186,7 +185,7 @@ def run_build(project: Project, arguments: argparse.Namespace) -> int:
     progress = BuildProgress(quiet=arguments.quiet)
     stop = threading.Event()
     with progress, _stop_on_signals(stop):
-        report = build(project, options, on_result=progress.result, on_start=progress.start, stop=stop)
+        report = api.build(project, options, on_result=progress.result, on_start=progress.start, stop=stop)
     if report.interrupted:
         print(
             f"interrupted: {len(report.built)} leaflet(s) written and listed in {report.manifest_path}; "

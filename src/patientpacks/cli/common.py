@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from .. import api
 from ..errors import PatientPacksError, UsageError
 from ..model import Project
 
@@ -63,9 +64,7 @@ def resolve_project(arguments: argparse.Namespace, project_root: Path | None) ->
         folder = Path.cwd() if (Path.cwd() / "packs").is_dir() else _EXAMPLES
         if not (folder / "packs").is_dir():
             raise UsageError("no project here: run in a folder that has packs/, or give --project DIR")
-    if not (folder / "packs").is_dir():
-        raise UsageError(f"{folder} is not a patientpacks project: it has no packs/ folder")
-    return Project(root=folder.resolve())
+    return api.open_project(folder)
 
 
 # --- Argument types: each says what it wants -----------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..build.output import merge_manifests, write_manifest_entries
+from .. import api
 from .common import EXIT_OK
 
 
@@ -21,7 +21,6 @@ def run(command: str, argv: list[str], project_root: Path | None) -> int:
         "--out", type=Path, required=True, metavar="FILE", help="where to write the merged manifest"
     )
     arguments = parser.parse_args(argv)
-    entries = merge_manifests(arguments.manifests)
-    write_manifest_entries(arguments.out, entries)
-    print(f"{len(entries)} leaflet(s) from {len(arguments.manifests)} manifest(s) -> {arguments.out}")
+    count = api.merge_manifests(arguments.manifests, arguments.out)
+    print(f"{count} leaflet(s) from {len(arguments.manifests)} manifest(s) -> {arguments.out}")
     return EXIT_OK

@@ -1,0 +1,266 @@
+"""The one way in: everything the command line, the benchmark, the tests and
+the web server do to a project, they do through these functions.
+
+WeasyPrint and the translator's libraries (Babel's catalogue front end,
+textstat) are imported by the functions that need them, not here: a no-op
+rebuild or ``stats`` starts in a fraction of a second.
+
+    project = api.open_project("~/clinic-leaflets")
+    leaflet = api.render_leaflet(project, pack="aftercare-card", locale="es", brand="harbour-lane-uk")
+    leaflet.pdf, leaflet.status, leaflet.reasons, leaflet.pages
+
+    report = api.build(project, api.BuildOptions(out_dir=Path("dist")))
+
+``render_leaflet`` lays one leaflet out in this process, writes nothing, and
+keeps its fonts, stylesheets, templates and catalogues warm for the next,
+each checked against what it was made from: a saved catalogue, template or
+stylesheet shows on the next call. Per-patient values (a TreatmentRecord)
+are printed into the leaflet's treatment record and go nowhere else: not to
+disk, not to a log, not into any cache.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import clock
+from .build.output import merge_manifests as merge_manifest_entries
+from .build.output import write_manifest_entries
+from .build.pipeline import (
+    BuildOptions,
+    BuildReport,
+    load_inputs,
+    plan_jobs,
+    refuse_unreadable_catalogues,
+)
+from .build.pipeline import build as build_leaflets
+from .build.pool import Limits
+from .errors import PatientPacksError, UsageError
+from .model import (
+    LARGE_PRINT_EDITION,
+    PRINT_SHOP_EDITION,
+    STANDARD_EDITION,
+    Edition,
+    Failure,
+    Job,
+    Leaflet,
+    PageBoxes,
+    Project,
+    TreatmentRecord,
+)
+
+if TYPE_CHECKING:
+    from .build.leaflet import LeafletBuilder
+    from .translate.check import CheckReport, PackReadability
+    from .translate.stats import StatsReport
+
+__all__ = [
+    "LARGE_PRINT_EDITION",
+    "PRINT_SHOP_EDITION",
+    "STANDARD_EDITION",
+    "BuildOptions",
+    "BuildReport",
+    "CheckReport",
+    "Edition",
+    "Limits",
+    "PackReadability",
+    "Plan",
+    "RenderedLeaflet",
+    "StatsReport",
+    "TreatmentRecord",
+    "build",
+    "check",
+    "extract",
+    "init_locale",
+    "merge_manifests",
+    "open_project",
+    "plan",
+    "readability_formula",
+    "render_leaflet",
+    "stats",
+    "update",
+    "write_pseudo_locale",
+]
+
+
+def open_project(folder: Path | str) -> Project:
+    """The project in ``folder``: its packs/, brands/, locales/, templates/ and
+    assets/. A UsageError when the folder has no packs/."""
+    root = Path(folder).expanduser()
+    if not (root / "packs").is_dir():
+        raise UsageError(f"{root} is not a patientpacks project: it has no packs/ folder")
+    return Project(root=root.resolve())
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The leaflets a build would make, and those that cannot be made (a
+    broken pack, brand or catalogue), with why."""
+
+    jobs: tuple[Job, ...]
+    failures: tuple[Failure, ...]
+
+
+def plan(project: Project, options: BuildOptions) -> Plan:
+    """Every leaflet ``options`` selects (packs × locales × brands × editions),
+    read and checked, without building any."""
+    jobs, failures = plan_jobs(project, load_inputs(project, options), options)
+    jobs, refused = refuse_unreadable_catalogues(jobs)
+    return Plan(tuple(jobs), (*failures, *refused))
+
+
+def build(
+    project: Project,
+    options: BuildOptions,
+    *,
+    on_result: Callable[[Leaflet | Failure], None] = lambda result: None,
+    on_start: Callable[[int], None] = lambda count: None,
+    stop: threading.Event | None = None,
+) -> BuildReport:
+    """Build the leaflets ``options`` selects into ``options.out_dir``
+    (atomically, with the manifest), in worker processes. One leaflet's
+    problem fails that leaflet only; setting ``stop`` ends the build within a
+    fraction of a second, the manifest true to the PDFs written."""
+    return build_leaflets(project, options, on_result=on_result, on_start=on_start, stop=stop)
+
+
+@dataclass(frozen=True)
+class RenderedLeaflet:
+    """One leaflet, laid out and written to PDF bytes in memory."""
+
+    label: str  # brand/locale/pack[.edition]
+    pdf: bytes
+    pages: int
+    #: Why it is a draft (empty: publishable).
+    reasons: tuple[str, ...]
+    #: Each page's boxes as laid out (for the printable-area check).
+    page_boxes: tuple[PageBoxes, ...]
+
+    @property
+    def status(self) -> str:
+        return "draft" if self.reasons else "publishable"
+
+
+#: One warm builder per project folder and day, for render_leaflet.
+_builders: dict[tuple[Path, date], LeafletBuilder] = {}
+_builders_lock = threading.Lock()
+
+
+def render_leaflet(
+    project: Project,
+    *,
+    pack: str,
+    locale: str,
+    brand: str,
+    edition: Edition = STANDARD_EDITION,
+    record: TreatmentRecord | None = None,
+    today: date | None = None,
+) -> RenderedLeaflet:
+    """Render one leaflet (pack × locale × brand × edition) in this process and
+    return its PDF, status, reasons and page count; write nothing. With
+    ``record``, the treatment record is filled in for one patient, as plain
+    text (its review date, when left out, follows from the treatment date and
+    the brand's review days). A leaflet that cannot be built raises the
+    PatientPacksError that says why."""
+    today = today or clock.today()
+    options = BuildOptions(
+        out_dir=project.root / "dist", packs=(pack,), locales=(locale,), brands=(brand,), editions=(edition,),
+        today=today,
+    )  # fmt: skip
+    planned = plan(project, options)
+    if planned.failures or len(planned.jobs) != 1:
+        reasons = "; ".join(failure.error for failure in planned.failures)
+        raise PatientPacksError(reasons or f"no such leaflet: {brand}/{locale}/{pack} ({edition.id})")
+    job = planned.jobs[0]
+    from .build.leaflet import LeafletBuilder  # WeasyPrint: only to render
+
+    with _builders_lock:
+        key = (project.root, today)
+        if key not in _builders:
+            for stale in [cached for cached in _builders if cached[0] == project.root]:
+                del _builders[stale]  # a new day: review dates are checked against it
+            _builders[key] = LeafletBuilder(project, today)
+        builder = _builders[key]
+        leaflet = builder.build(job, record=_with_review_date(record, job))
+    return RenderedLeaflet(
+        label=job.label, pdf=leaflet.pdf, pages=leaflet.pages, reasons=leaflet.reasons,
+        page_boxes=leaflet.page_boxes,
+    )  # fmt: skip
+
+
+def _with_review_date(record: TreatmentRecord | None, job: Job) -> TreatmentRecord | None:
+    days = job.parameters.get("review_days")
+    if (
+        record is None
+        or record.review_appointment
+        or not record.date_of_treatment
+        or not isinstance(days, int)
+    ):
+        return record
+    return replace(record, review_appointment=record.date_of_treatment + timedelta(days=days))
+
+
+# --- The translator's commands -----------------------------------------------------
+
+
+def extract(project: Project) -> bool:
+    """Templates -> ``locales/messages.pot``; whether the file changed."""
+    from .translate.catalogues import extract
+
+    return extract(project)
+
+
+def update(project: Project) -> list[str]:
+    """Merge ``messages.pot`` into every catalogue; the locales that changed."""
+    from .translate.catalogues import update
+
+    return update(project)
+
+
+def init_locale(project: Project, locale: str) -> Path:
+    """Start the catalogue of any language CLDR knows, with its plural rule."""
+    from .translate.catalogues import init
+
+    return init(project, locale)
+
+
+def write_pseudo_locale(project: Project) -> Path:
+    """Regenerate the pseudo-locale ``en_XA`` from ``messages.pot``."""
+    from .translate.pseudo import make_pseudo_catalogue
+
+    return make_pseudo_catalogue(project)
+
+
+def merge_manifests(manifests: list[Path], out: Path) -> int:
+    """Merge the shards' manifests (built with a ``shard``) into ``out``; how many leaflets it lists."""
+    entries = merge_manifest_entries(manifests)
+    write_manifest_entries(out, entries)
+    return len(entries)
+
+
+def stats(project: Project, today: date | None = None) -> StatsReport:
+    """How complete each catalogue is per pack, and the reviews falling due."""
+    from .translate.stats import project_stats
+
+    return project_stats(project, today or clock.today())
+
+
+def check(
+    project: Project, locales: tuple[str, ...] = (), *, layout: bool = True, jobs: int = 1
+) -> CheckReport:
+    """Everything to fix, what blocks a build first (see translate/check.py)."""
+    from .translate.check import check_project
+
+    return check_project(project, locales, layout=layout, jobs=jobs)
+
+
+def readability_formula(locale: str) -> tuple[str, str]:
+    """The name and scale of the readability formula ``check`` scores ``locale`` with."""
+    from .translate.readability import FORMULAS
+
+    return FORMULAS[locale].name, FORMULAS[locale].scale

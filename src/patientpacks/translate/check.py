@@ -1,0 +1,283 @@
+"""``check``: everything a translator (or the layout) must fix, as
+``file:line: message``, what blocks a build first."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+
+from ..build.catalogues import SOURCE_LOCALE, catalogue_path, discover_locales
+from ..build.config import load_brand, load_pack
+from ..build.fonts import FontSetup, load_font_setup
+from ..build.message_checks import forms
+from ..build.pipeline import BuildOptions, build
+from ..build.printable_area import find_text_outside
+from ..build.render_html import make_environment
+from ..errors import PatientPacksError, UsageError, shown_path
+from ..model import Failure, Leaflet, Pack, Project
+from .catalogues import read_project_catalogue, read_template
+from .readability import TARGET_GRADE, SectionReadability, pack_readability
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    line: int | None
+    message: str
+    #: Advice, not a fault: ``check`` still passes unless run with --strict.
+    warning: bool = False
+    #: What it does to a leaflet: "blocks" (not built), "draft" (built as a
+    #: draft), "advice", or "error" (wrong, though the build does not see it).
+    effect: str = "error"
+
+    def __str__(self) -> str:
+        where = shown_path(self.path) + (f":{self.line}" if self.line else "")
+        return f"{where}: {'warning: ' if self.warning else ''}{self.message}"
+
+
+def _line_of(path: Path, value: str) -> int | None:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if value in line:
+            return number
+    return None
+
+
+def _glyph_problems(fonts: FontSetup, text: str, locale: str, what: str) -> list[str]:
+    return [
+        f"character {character!r} (U+{ord(character):04X}) is in no font for {locale} "
+        f"({', '.join(fonts.stack_for(locale))}): {what}"
+        for character in fonts.missing_characters(text, locale)
+    ]
+
+
+def check_catalogue(
+    project: Project, locale: str, fonts: FontSetup, template: Catalog | None
+) -> tuple[list[Problem], bool]:
+    """Everything wrong with one catalogue, as the build reads it, and every
+    character of its translations that no font of the locale can draw; and
+    whether the build can use the catalogue at all."""
+    reading = read_project_catalogue(project, locale, template)
+    problems = [
+        Problem(
+            problem.path,
+            problem.line,
+            problem.message,
+            warning=problem.effect == "advice",
+            effect=problem.effect,
+        )
+        for problem in reading.problems
+    ]
+    if reading.catalog is not None:
+        for message in reading.catalog:
+            for form in filter(None, forms(message.string) if message.id else ()):
+                problems += [
+                    Problem(reading.path, message.lineno, text)
+                    for text in _glyph_problems(fonts, form, locale, repr(form[:40]))
+                ]
+    return problems, reading.catalog is not None and not reading.blocking
+
+
+def check_brand_glyphs(project: Project, locales: list[str], fonts: FontSetup) -> list[Problem]:
+    problems = []
+    for path in sorted(project.brands_dir.glob("*.toml")):
+        try:
+            brand = load_brand(path)
+        except PatientPacksError as error:
+            problems.append(Problem(path, error.line, str(error.message)))
+            continue
+        texts = [brand.name, brand.logo.alt, brand.emergency_number, *vars(brand.contact).values()]
+        for locale in locales:
+            for text in texts:
+                for value in (
+                    (text.get(locale) or text[brand.language],) if isinstance(text, dict) else (text,)
+                ):
+                    problems += [
+                        Problem(path, _line_of(path, value), problem)
+                        for problem in _glyph_problems(fonts, value, locale, repr(value))
+                    ]
+    return problems
+
+
+def check_template_glyphs(project: Project, fonts: FontSetup) -> list[Problem]:
+    problems = []
+    for path in sorted([*project.templates_dir.rglob("*.html"), *project.packs_dir.rglob("*.html")]):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            problems += [
+                Problem(path, number, problem)
+                for problem in _glyph_problems(fonts, line, "default", "template text")
+            ]
+    return problems
+
+
+@dataclass(frozen=True)
+class PackReadability:
+    pack: Pack
+    brand: str
+    sections: list[SectionReadability]
+
+
+def check_readability(project: Project, locales: list[str]) -> tuple[list[PackReadability], list[Problem]]:
+    """Score each pack's sections (English, and ``locales`` that have a
+    formula); warn about each English section above the target grade, at the
+    line of its heading in the templates."""
+    problems: list[Problem] = []
+    brand = None
+    for path in sorted(project.brands_dir.glob("*.toml")):  # any will do: brand values are a few words
+        try:
+            brand = load_brand(path)
+            break
+        except PatientPacksError:
+            continue  # check_brand_glyphs reports it
+    if brand is None:
+        return [], [
+            Problem(project.brands_dir, None, "readability not scored: no brand file loads", warning=True)
+        ]
+    environment = make_environment(project)
+    catalogues = {locale: catalogue_path(project.locales_dir, locale) for locale in locales}
+    reports = []
+    for pack_path in sorted(project.packs_dir.glob("*/pack.toml")):
+        try:
+            pack = load_pack(pack_path.parent)
+            sections = pack_readability(environment, pack, brand, catalogues)
+        except PatientPacksError as error:
+            problems.append(
+                Problem(error.path or pack_path, error.line, f"readability not scored: {error.message}")
+            )
+            continue
+        reports.append(PackReadability(pack, brand.id, sections))
+        templates = [*sorted(pack.directory.rglob("*.html")), *sorted(project.templates_dir.rglob("*.html"))]
+        for section in [section for section in sections if section.above_target]:
+            path, line = _heading_location(templates, section.heading)
+            longest = "; ".join(f'"{sentence}" ({words} words)' for sentence, words in section.longest)
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"section {section.heading!r} of {pack.id} reads at grade {section.scores[SOURCE_LOCALE]:.1f} "
+                    f"(Flesch-Kincaid), above the target of {TARGET_GRADE:g}: shorten these sentences or use "
+                    f"shorter words: {longest}",
+                    warning=True,
+                )
+            )
+    return reports, problems
+
+
+def _heading_location(templates: list[Path], heading: str) -> tuple[Path, int | None]:
+    """The first template line with this heading's source text (the pack's own template first)."""
+    for path in templates:
+        if line := _line_of(path, heading):
+            return path, line
+    return templates[0], None
+
+
+# --- The whole check -------------------------------------------------------------
+
+#: The order ``check`` lists problems in: what keeps leaflets from being
+#: built, then what makes drafts, then other faults; advice (warnings) last.
+EFFECT_ORDER = {"blocks": 0, "draft": 1, "error": 2, "advice": 3}
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    #: In the order to show them (EFFECT_ORDER).
+    problems: tuple[Problem, ...]
+    readability: tuple[PackReadability, ...]
+    catalogues: int
+
+    @property
+    def faults(self) -> tuple[Problem, ...]:
+        return tuple(problem for problem in self.problems if not problem.warning)
+
+
+def check_project(
+    project: Project, locales: tuple[str, ...] = (), *, layout: bool = True, jobs: int = 1
+) -> CheckReport:
+    """Every catalogue (or those of ``locales``) as the build reads it, the
+    glyphs of catalogues, brands and templates, each section's readability,
+    and, with ``layout``, every leaflet built into a temporary folder: page
+    budgets and text outside the printable area."""
+    fonts = load_font_setup(project.fonts_dir)
+    available = [locale for locale in discover_locales(project.locales_dir) if locale != SOURCE_LOCALE]
+    selected = list(locales) or available
+    problems: list[Problem] = []
+    template = read_template(project)
+    if template is None:
+        problems.append(
+            Problem(
+                project.locales_dir / "messages.pot",
+                None,
+                "missing: run `extract`; catalogues are not compared with it",
+            )
+        )
+    readable = []
+    for locale in selected:
+        path = catalogue_path(project.locales_dir, locale)
+        if not path.exists():
+            raise UsageError(f"no catalogue for {locale!r} ({shown_path(path)})")
+        found, usable = check_catalogue(project, locale, fonts, template)
+        problems += found
+        if usable:
+            readable.append(locale)  # an unreadable one is reported once, above
+    problems += check_brand_glyphs(project, selected, fonts)
+    if not locales:
+        problems += check_template_glyphs(project, fonts)
+    if layout:
+        problems += layout_problems(project, readable, jobs)
+    readability, warnings = check_readability(project, readable)
+    problems += warnings
+    ordered = sorted(problems, key=lambda problem: EFFECT_ORDER.get(problem.effect, 2) + problem.warning)
+    return CheckReport(tuple(ordered), tuple(readability), len(selected))
+
+
+def layout_problems(project: Project, locales: list[str], jobs: int) -> list[Problem]:
+    """Build the leaflets of these locales (into a temporary folder) and report
+    every one that fails, breaks its pack's page budget or has text outside
+    its pages' printable area (printable_area.py)."""
+    problems = []
+
+    def note(result: Leaflet | Failure) -> None:
+        if isinstance(result, Failure):
+            problems.append(
+                Problem(
+                    project.root,
+                    None,
+                    f"leaflet {result.job_label} was not built: {result.error}",
+                    effect="blocks",
+                )
+            )
+            return
+        problems.extend(_printable_area_problems(result))
+        if result.pages > result.job.max_pages:
+            over = result.pages - result.job.max_pages
+            problems.append(
+                Problem(
+                    result.job.catalogue_path or result.job.pack.source_file,
+                    None,
+                    f"leaflet {result.job.label} has {result.pages} pages, {over} over the budget of "
+                    f"{result.job.max_pages} ({result.job.pack.id}/pack.toml max_pages): shorten the text",
+                )
+            )
+
+    with tempfile.TemporaryDirectory() as folder:
+        build(project, BuildOptions(out_dir=Path(folder), locales=tuple(locales), jobs=jobs), on_result=note)
+    return problems
+
+
+def _printable_area_problems(leaflet: Leaflet) -> list[Problem]:
+    """Text of the leaflet that lies outside its pages' margins or too near
+    the paper's edge, where a printer may cut it off; the same text on
+    several pages is one problem."""
+    pages: dict[str, list[int]] = {}
+    for finding in find_text_outside(leaflet.pdf, leaflet.page_boxes):
+        pages.setdefault(finding.detail, []).append(finding.page)
+    return [
+        Problem(
+            leaflet.job.pack.source_file,
+            None,
+            f"{leaflet.job.label} page{'s' * (len(numbers) > 1)} {', '.join(map(str, numbers))}: {detail}",
+        )
+        for detail, numbers in pages.items()
+    ]

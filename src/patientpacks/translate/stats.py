@@ -1,0 +1,141 @@
+"""``stats``: how complete each catalogue is per pack, and which reviews fall due."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from babel.messages.catalog import Catalog, Message
+
+from ..build.catalogue_reader import message_key
+from ..build.catalogues import (
+    SOURCE_LOCALE,
+    catalogue_path,
+    discover_locales,
+    read_review,
+    review_of,
+)
+from ..build.config import load_pack
+from ..errors import CatalogueError, shown_path
+from ..model import Pack, Project
+from .catalogues import read_project_catalogue, read_template
+
+
+@dataclass(frozen=True)
+class CatalogueStats:
+    locale: str
+    pack: str
+    translated: int
+    fuzzy: int
+    #: Untranslated, unusable, or missing from the catalogue (compared with messages.pot).
+    untranslated: int
+    reviewed: bool
+    #: Why the catalogue cannot be used at all (its leaflets are not built), if so.
+    broken: str | None = None
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.translated / self.total, 1) if self.total else 100.0
+
+
+def messages_of_pack(catalog: Catalog, pack_id: str) -> list[Message]:
+    """The messages a pack's leaflets use: its own template's and the shared ones."""
+
+    def used(message: Message) -> bool:
+        return any(
+            location.startswith((f"packs/{pack_id}/", "templates/")) for location, _ in message.locations
+        )
+
+    return [message for message in catalog if message.id and used(message)]
+
+
+def catalogue_stats(project: Project, pack_ids: list[str]) -> list[CatalogueStats]:
+    """Per locale and pack: how many of the messages the pack's leaflets use
+    are translated (and printable), fuzzy, or untranslated, against
+    ``messages.pot`` when it exists (a message deleted from a catalogue counts
+    as untranslated), else against the catalogue's own messages."""
+    template = read_template(project)
+    rows = []
+    for locale in discover_locales(project.locales_dir):
+        if locale == SOURCE_LOCALE:
+            continue
+        reading = read_project_catalogue(project, locale, template)
+        if reading.catalog is None or reading.blocking:
+            problem = (reading.blocking or reading.problems)[0]
+            where = shown_path(problem.path) + (f":{problem.line}" if problem.line else "")
+            rows += [
+                CatalogueStats(locale, pack_id, 0, 0, 0, False, f"{where}: {problem.message}")
+                for pack_id in pack_ids
+            ]
+            continue
+        try:
+            reviewed = review_of(reading.catalog, reading.path).reviewed
+        except CatalogueError:
+            reviewed = False  # a malformed sign-off is not a sign-off; `check` names it
+        fuzzy_keys = {message_key(message) for message in reading.catalog if message.id and message.fuzzy}
+        for pack_id in pack_ids:
+            keys = [
+                message_key(message) for message in messages_of_pack(template or reading.catalog, pack_id)
+            ]
+            translated = sum(key in reading.usable for key in keys)
+            fuzzy = sum(key in fuzzy_keys for key in keys)
+            rows.append(
+                CatalogueStats(locale, pack_id, translated, fuzzy, len(keys) - translated - fuzzy, reviewed)
+            )
+    return rows
+
+
+#: How far ahead `stats` looks for reviews falling due.
+REVIEW_NOTICE = timedelta(days=60)
+
+
+@dataclass(frozen=True)
+class ReviewDue:
+    """A pack (clinical review) or catalogue (translation review) whose review
+    falls due soon or is overdue."""
+
+    kind: str  # "pack" or "catalogue"
+    id: str  # the pack's id or the catalogue's locale
+    path: str
+    due: date
+    days_left: int  # negative when overdue
+
+
+def reviews_due(
+    project: Project, packs: list[Pack], today: date, notice: timedelta = REVIEW_NOTICE
+) -> list[ReviewDue]:
+    """Packs and signed-off catalogues whose review is due within ``notice``
+    of ``today``, or overdue; soonest first."""
+    dues = [("pack", pack.id, pack.source_file, pack.review_due) for pack in packs]
+    for locale in discover_locales(project.locales_dir):
+        if locale != SOURCE_LOCALE:
+            path = catalogue_path(project.locales_dir, locale)
+            dues.append(("catalogue", locale, path, read_review(path).due))
+    return sorted(
+        (
+            ReviewDue(kind, item, shown_path(path), due, (due - today).days)
+            for kind, item, path, due in dues
+            if due is not None and due - today <= notice
+        ),
+        key=lambda row: (row.due, row.kind, row.id),
+    )
+
+
+@dataclass(frozen=True)
+class StatsReport:
+    catalogues: tuple[CatalogueStats, ...]
+    reviews_due: tuple[ReviewDue, ...]
+    today: date
+    notice: timedelta = REVIEW_NOTICE
+
+
+def project_stats(project: Project, today: date) -> StatsReport:
+    """Every catalogue's completeness per pack, and the reviews falling due."""
+    pack_ids = sorted(path.parent.name for path in project.packs_dir.glob("*/pack.toml"))
+    rows = catalogue_stats(project, pack_ids)
+    due = reviews_due(project, [load_pack(project.packs_dir / pack_id) for pack_id in pack_ids], today)
+    return StatsReport(tuple(rows), tuple(due), today)

@@ -1,0 +1,155 @@
+"""The public API (patientpacks.api), as a long-running caller (the server)
+uses it: one process, many renders, files saved in between."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+
+from patientpacks import api
+from patientpacks.build import pipeline
+from patientpacks.errors import PatientPacksError, UsageError
+
+from .conftest import REPO, TODAY
+
+CARD = {"pack": "aftercare-card", "brand": "harbour-lane-uk"}
+
+
+def text_of(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "leaflet.pdf"
+    path.write_bytes(pdf)
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(path).pages).split())
+
+
+def files_of(folder: Path) -> dict[Path, int]:
+    return {path: path.stat().st_mtime_ns for path in folder.rglob("*") if path.is_file()}
+
+
+def test_render_leaflet_returns_the_pdf_its_status_and_reasons_and_writes_nothing(project: Path) -> None:
+    before = files_of(project)
+    leaflet = api.render_leaflet(api.open_project(project), locale="es", **CARD)
+    assert leaflet.pdf.startswith(b"%PDF-") and leaflet.pages == 2
+    assert leaflet.label == "harbour-lane-uk/es/aftercare-card"
+    assert leaflet.status == "draft" and any("not signed off" in reason for reason in leaflet.reasons)
+    assert files_of(project) == before
+
+
+def test_a_catalogue_saved_between_two_renders_shows_in_the_second(project: Path, tmp_path: Path) -> None:
+    opened = api.open_project(project)
+    assert "Registro de su tratamiento" in text_of(
+        api.render_leaflet(opened, locale="es", **CARD).pdf, tmp_path
+    )
+    po = project / "locales/es/LC_MESSAGES/messages.po"
+    po.write_text(po.read_text().replace('"Registro de su tratamiento"', '"Sus datos del tratamiento"'))
+    assert "Sus datos del tratamiento" in text_of(
+        api.render_leaflet(opened, locale="es", **CARD).pdf, tmp_path
+    )
+
+
+def test_a_template_and_a_stylesheet_saved_between_two_renders_show_in_the_second(
+    project: Path, tmp_path: Path
+) -> None:
+    opened = api.open_project(project)
+    api.render_leaflet(opened, locale="en", **CARD)
+    template = project / "packs/aftercare-card/title.html"
+    template.write_text(template.read_text().replace("After your", "Once you have had your"))
+    stylesheet = project / "templates/leaflet.css"
+    stylesheet.write_text(stylesheet.read_text() + "\n.layout-card h1 { font-size: 21pt; }\n")
+    pdf = api.render_leaflet(opened, locale="en", **CARD).pdf
+    assert "Once you have had your" in text_of(pdf, tmp_path)
+    path = tmp_path / "styled.pdf"
+    path.write_bytes(pdf)
+    with pdfplumber.open(path) as document:
+        sizes = {round(char["size"]) for char in document.pages[0].chars if char["text"] == "O"}
+    assert 21 in sizes
+
+
+def test_a_new_chinese_character_saved_between_two_renders_is_drawn(project: Path, tmp_path: Path) -> None:
+    # The CJK font is cut down to the project's characters: a character
+    # added since must make the renderer cut it again, or fontconfig draws it
+    # from whichever system font has it (the Japanese face, for one).
+    opened = api.open_project(project)
+    api.render_leaflet(opened, locale="zh_Hans", **CARD)
+    new_character = "龘"  # in no shipped catalogue
+    po = project / "locales/zh_Hans/LC_MESSAGES/messages.po"
+    text = po.read_text()
+    heading = re.search(r'msgid "Your treatment record"\nmsgstr "(.*)"', text)[1]
+    po.write_text(text.replace(f'msgstr "{heading}"', f'msgstr "{heading}{new_character}"', 1))
+    pdf = api.render_leaflet(opened, locale="zh_Hans", **CARD).pdf
+    assert new_character in text_of(pdf, tmp_path)
+    path = tmp_path / "zh.pdf"
+    path.write_bytes(pdf)
+    with pdfplumber.open(path) as document:
+        fonts = {char["fontname"] for page in document.pages for char in page.chars if char["text"] == new_character}
+    assert fonts and all(font.endswith("Noto-Sans-CJK-SC-Subset-Bold") for font in fonts), fonts
+    drawn = subprocess.run(
+        ["mutool", "draw", "-q", "-o", str(tmp_path / "page-%d.png"), str(path), "1"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert "FT_Load_Glyph" not in drawn.stderr and "cannot render glyph" not in drawn.stderr
+
+
+def test_a_filled_in_treatment_record_prints_the_patients_values_in_the_locales_format(
+    tmp_path: Path,
+) -> None:
+    record = api.TreatmentRecord(date_of_treatment=date(2026, 12, 3), areas_treated="frente y entrecejo")
+    leaflet = api.render_leaflet(api.open_project(REPO), locale="es", record=record, **CARD)
+    text = text_of(leaflet.pdf, tmp_path)
+    assert "3 de diciembre de 2026" in text
+    assert "frente y entrecejo" in text
+    assert "17 de diciembre de 2026" in text  # the review: the brand's 14 days later
+    blank = text_of(api.render_leaflet(api.open_project(REPO), locale="es", **CARD).pdf, tmp_path)
+    assert "entrecejo" not in blank and "diciembre de 2026 Zonas" not in blank
+
+
+@pytest.mark.parametrize("areas", ["\u202eojecertne", "x" * 121, "forehead\nand neck"])
+def test_a_treatment_record_takes_plain_text_of_a_line_only(areas: str) -> None:
+    with pytest.raises(UsageError, match="areas treated"):
+        api.TreatmentRecord(areas_treated=areas)
+
+
+def test_a_leaflet_that_cannot_be_built_raises_why() -> None:
+    with pytest.raises(PatientPacksError, match="unknown pack 'nothing'"):
+        api.render_leaflet(api.open_project(REPO), pack="nothing", locale="es", brand="harbour-lane-uk")
+    with pytest.raises(UsageError, match="has no packs/ folder"):
+        api.open_project(REPO / "templates")
+
+
+def test_plan_lists_every_leaflet_with_its_inputs_hash_and_builds_none(tmp_path: Path) -> None:
+    options = api.BuildOptions(out_dir=tmp_path / "dist", locales=("es",), today=TODAY)
+    planned = api.plan(api.open_project(REPO), options)
+    assert len(planned.jobs) == 4 and not planned.failures
+    assert len({job.inputs_sha256 for job in planned.jobs}) == 4
+    assert not (tmp_path / "dist").exists()
+
+
+def test_the_inputs_hash_covers_the_rendering_libraries_and_the_system_fonts(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    options = api.BuildOptions(
+        out_dir=tmp_path / "dist", locales=("zh_Hans",), packs=("aftercare-card",), today=TODAY
+    )
+    project = api.open_project(REPO)
+    before = {job.label: job.inputs_sha256 for job in api.plan(project, options).jobs}
+    software = pipeline.rendering_software()
+    upgraded = [(name, "99.0" if name == "weasyprint" else version) for name, version in software]
+    monkeypatch.setattr(pipeline, "rendering_software", lambda: upgraded)
+    after_upgrade = {job.label: job.inputs_sha256 for job in api.plan(project, options).jobs}
+    assert all(before[label] != after_upgrade[label] for label in before)
+    assert {name for name, _ in software} >= {"weasyprint", "pydyf", "Babel", "Jinja2", "fonttools", "pango"}
+
+    monkeypatch.undo()
+    original_digest = pipeline._InputHasher._digest
+
+    def other_cjk_font(self: pipeline._InputHasher, path: Path) -> str:
+        return "0" * 64 if path.suffix == ".ttc" else original_digest(self, path)
+
+    monkeypatch.setattr(pipeline._InputHasher, "_digest", other_cjk_font)
+    after_font = {job.label: job.inputs_sha256 for job in api.plan(project, options).jobs}
+    assert all(before[label] != after_font[label] for label in before)
