@@ -86,7 +86,12 @@ def test_a_new_chinese_character_saved_between_two_renders_is_drawn(project: Pat
     path = tmp_path / "zh.pdf"
     path.write_bytes(pdf)
     with pdfplumber.open(path) as document:
-        fonts = {char["fontname"] for page in document.pages for char in page.chars if char["text"] == new_character}
+        fonts = {
+            char["fontname"]
+            for page in document.pages
+            for char in page.chars
+            if char["text"] == new_character
+        }
     assert fonts and all(font.endswith("Noto-Sans-CJK-SC-Subset-Bold") for font in fonts), fonts
     drawn = subprocess.run(
         ["mutool", "draw", "-q", "-o", str(tmp_path / "page-%d.png"), str(path), "1"],
