@@ -83,45 +83,30 @@ def test_shards_split_the_leaflets_and_their_manifests_merge(project: Path, tmp_
     assert len(json.loads(merged.read_text())["leaflets"]) == 6
 
 
-def test_the_benchmark_runs_and_reports_every_figure(tmp_path: Path) -> None:
+def test_the_benchmark_runs_on_a_few_leaflets_and_reports_every_figure(tmp_path: Path) -> None:
+    """A smoke test: the benchmark itself is run by hand (make bench), not by
+    the suite; here on 4 leaflets (2 packs, English and Spanish, 1 brand)."""
     result = tmp_path / "bench.json"
     run = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "bench/benchmark.py"),
-            "--brands",
-            "1",
-            "--rounds",
-            "1",
-            "--scales",
-            "",
-            "--json",
-            str(result),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+        [sys.executable, str(REPO / "bench/benchmark.py"), "--brands", "1", "--locales", "es", "--rounds", "1",
+         "--scales", "", "--no-chromium", "--json", str(result)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
     assert run.returncode == 0, run.stderr
     figures = json.loads(result.read_text())
-    assert figures["leaflets"] == 24
+    assert figures["leaflets"] == 4
     assert figures["noop"]["built"] == 0
     assert figures["one_catalogue_edited"]["built"] == figures["one_catalogue_edited"]["expected"] == 2
     for key in (
         "cold_vs_naive_throughput",
         "cold_vs_weasyprint_best_per_core",
         "best_pair_vs_naive_throughput",
-        "cold_vs_best_pair",
     ):
-        assert figures["ratios"][key]["median"] > 0
-    assert "LATIN" in figures["by_script"]
+        ratio = figures["ratios"][key]["median"]
+        assert 0.05 < ratio < 20, (key, ratio)  # a ratio of two timings of the same work, not a target
+    assert set(figures["by_script"]) == {"LATIN"}
     assert "cold build vs naive loop" in run.stdout
-    # The warm Chromium is measured where the set-up's --bench installed it.
-    if figures["chromium_skipped"] is None:
-        assert figures["ratios"]["cold_vs_chromium_throughput"]["median"] > 0
-        assert figures["by_script"]["LATIN"]["chromium_ms"] > 0
-    else:
-        assert f"Chromium not measured: {figures['chromium_skipped']}" in run.stdout
+    assert "Chromium not measured: left out (--no-chromium)" in run.stdout
 
 
 def test_a_build_does_not_load_the_translator_commands() -> None:

@@ -77,6 +77,7 @@ __all__ = [
     "check",
     "extract",
     "init_locale",
+    "leaflet_html",
     "merge_manifests",
     "open_project",
     "plan",
@@ -151,6 +152,25 @@ _builders: dict[tuple[Path, date], LeafletBuilder] = {}
 _builders_lock = threading.Lock()
 
 
+def _builder(project: Project, today: date) -> LeafletBuilder:
+    """The project's warm builder (call with _builders_lock held)."""
+    from .build.leaflet import LeafletBuilder  # WeasyPrint: only to render
+
+    key = (project.root, today)
+    if key not in _builders:
+        for stale in [cached for cached in _builders if cached[0] == project.root]:
+            del _builders[stale]  # a new day: review dates are checked against it
+        _builders[key] = LeafletBuilder(project, today)
+    return _builders[key]
+
+
+def leaflet_html(project: Project, job: Job, *, draft: bool = True) -> str:
+    """The HTML a planned leaflet is laid out from (for the benchmark, which
+    gives the same HTML to WeasyPrint alone and to Chromium)."""
+    with _builders_lock:
+        return _builder(project, clock.today()).html(job, draft=draft)
+
+
 def render_leaflet(
     project: Project,
     *,
@@ -177,16 +197,8 @@ def render_leaflet(
         reasons = "; ".join(failure.error for failure in planned.failures)
         raise PatientPacksError(reasons or f"no such leaflet: {brand}/{locale}/{pack} ({edition.id})")
     job = planned.jobs[0]
-    from .build.leaflet import LeafletBuilder  # WeasyPrint: only to render
-
     with _builders_lock:
-        key = (project.root, today)
-        if key not in _builders:
-            for stale in [cached for cached in _builders if cached[0] == project.root]:
-                del _builders[stale]  # a new day: review dates are checked against it
-            _builders[key] = LeafletBuilder(project, today)
-        builder = _builders[key]
-        leaflet = builder.build(job, record=_with_review_date(record, job))
+        leaflet = _builder(project, today).build(job, record=_with_review_date(record, job))
     return RenderedLeaflet(
         label=job.label, pdf=leaflet.pdf, pages=leaflet.pages, reasons=leaflet.reasons,
         page_boxes=leaflet.page_boxes,

@@ -100,6 +100,13 @@ class LeafletBuilder:
         reasons += filter(None, [untranslated_messages_reason(catalogue, record.missing)])
         return second, reasons
 
+    def html(self, job: Job, *, draft: bool) -> str:
+        """The leaflet's HTML as the PDF is laid out from (its second language
+        included), with or without the draft mark."""
+        catalogue = self._catalogue(job.locale, job.catalogue_path)
+        second, _ = self._second_language(job)
+        return self._html(job, catalogue, draft=draft, second=second)[0]
+
     def build(self, job: Job, record: TreatmentRecord | None = None) -> Leaflet:
         """Check, render and lay out one leaflet; with ``record``, its
         treatment record filled in for one patient (kept nowhere)."""
