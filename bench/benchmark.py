@@ -60,7 +60,8 @@ from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from patientpacks import api  # noqa: E402
 from patientpacks.build.fonts import FontSetup, load_font_setup, subset_family  # noqa: E402
 from patientpacks.build.render_pdf import LeafletRenderer, font_face_rules  # noqa: E402
-from patientpacks.model import STANDARD_EDITION, Project  # noqa: E402
+from patientpacks.jobs import STANDARD_EDITION  # noqa: E402
+from patientpacks.model import Project  # noqa: E402
 
 WORKERS = 2
 #: The standard edition's PDF options (tagged PDF/UA-1), so that every loop

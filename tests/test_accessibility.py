@@ -22,12 +22,14 @@ from babel.messages.pofile import read_po
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
+from patientpacks.build.brands import load_brand
 from patientpacks.build.catalogues import parse_locale
-from patientpacks.build.config import load_brand, load_pack
+from patientpacks.build.packs import load_pack
 from patientpacks.build.render_html import native_digits
 from patientpacks.build.render_pdf import LeafletRenderer
 from patientpacks.errors import RenderError
-from patientpacks.model import Brand, Job, Project
+from patientpacks.jobs import Job
+from patientpacks.model import Brand, Project
 
 from .conftest import REPO, run_cli
 from .test_publishing import sign_off

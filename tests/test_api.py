@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from patientpacks import api
-from patientpacks.build import pipeline
+from patientpacks.build import plan
 from patientpacks.errors import PatientPacksError, UsageError
 
 from .conftest import REPO, TODAY
@@ -142,19 +142,19 @@ def test_the_inputs_hash_covers_the_rendering_libraries_and_the_system_fonts(
     )
     project = api.open_project(REPO)
     before = {job.label: job.inputs_sha256 for job in api.plan(project, options).jobs}
-    software = pipeline.rendering_software()
+    software = plan.rendering_software()
     upgraded = [(name, "99.0" if name == "weasyprint" else version) for name, version in software]
-    monkeypatch.setattr(pipeline, "rendering_software", lambda: upgraded)
+    monkeypatch.setattr(plan, "rendering_software", lambda: upgraded)
     after_upgrade = {job.label: job.inputs_sha256 for job in api.plan(project, options).jobs}
     assert all(before[label] != after_upgrade[label] for label in before)
     assert {name for name, _ in software} >= {"weasyprint", "pydyf", "Babel", "Jinja2", "fonttools", "pango"}
 
     monkeypatch.undo()
-    original_digest = pipeline._InputHasher._digest
+    original_digest = plan._InputHasher._digest
 
-    def other_cjk_font(self: pipeline._InputHasher, path: Path) -> str:
+    def other_cjk_font(self: plan._InputHasher, path: Path) -> str:
         return "0" * 64 if path.suffix == ".ttc" else original_digest(self, path)
 
-    monkeypatch.setattr(pipeline._InputHasher, "_digest", other_cjk_font)
+    monkeypatch.setattr(plan._InputHasher, "_digest", other_cjk_font)
     after_font = {job.label: job.inputs_sha256 for job in api.plan(project, options).jobs}
     assert all(before[label] != after_font[label] for label in before)

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from patientpacks.build.config import load_brand, load_pack
+from patientpacks.build.brands import load_brand
 from patientpacks.build.contrast import contrast_ratio
+from patientpacks.build.packs import load_pack
 from patientpacks.errors import ConfigError
 
 from .conftest import REPO, run_cli

@@ -18,7 +18,7 @@ from PIL import Image, ImageCms
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, NameObject
 
-from patientpacks.build.config import load_brand
+from patientpacks.build.brands import load_brand
 from patientpacks.errors import ConfigError
 
 from .conftest import REPO, run_cli

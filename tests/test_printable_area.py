@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from weasyprint import CSS, HTML
 
-from patientpacks.build.config import load_brand, load_pack
-from patientpacks.build.pipeline import BuildOptions, build
+from patientpacks.build.brands import load_brand
+from patientpacks.build.options import BuildOptions
+from patientpacks.build.packs import load_pack
+from patientpacks.build.pipeline import build
 from patientpacks.build.printable_area import (
     CONTENT_BOX,
     PAPER_EDGE,
@@ -19,7 +21,7 @@ from patientpacks.build.printable_area import (
     find_text_outside,
 )
 from patientpacks.build.render_pdf import LeafletRenderer, page_boxes
-from patientpacks.model import (
+from patientpacks.jobs import (
     LARGE_PRINT_EDITION,
     PRINT_SHOP_EDITION,
     STANDARD_EDITION,
@@ -27,8 +29,8 @@ from patientpacks.model import (
     Job,
     Leaflet,
     PageBoxes,
-    Project,
 )
+from patientpacks.model import Project
 
 from .conftest import REPO, run_cli
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from patientpacks.build.pipeline import BuildOptions, build
+from patientpacks.build.options import BuildOptions
+from patientpacks.build.pipeline import build
 from patientpacks.model import Project
 
 from .conftest import TODAY, pdf_text, run_cli

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from patientpacks.build.config import load_brand, load_pack
+from patientpacks.build.brands import load_brand
+from patientpacks.build.packs import load_pack
 from patientpacks.build.render_pdf import LeafletRenderer, ProjectAssetFetcher, RefusedFetch
 from patientpacks.errors import RenderError
-from patientpacks.model import Job, Project
+from patientpacks.jobs import Job
+from patientpacks.model import Project
 
 from .conftest import REPO
 

@@ -21,6 +21,7 @@ disk, not to a log, not into any cache.
 
 from __future__ import annotations
 
+import atexit
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -29,19 +30,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import clock
+from .build.load import load_inputs
+from .build.options import BuildOptions
 from .build.output import merge_manifests as merge_manifest_entries
 from .build.output import write_manifest_entries
-from .build.pipeline import (
-    BuildOptions,
-    BuildReport,
-    load_inputs,
-    plan_jobs,
-    refuse_unreadable_catalogues,
-)
+from .build.pipeline import BuildReport
 from .build.pipeline import build as build_leaflets
+from .build.plan import plan_jobs, refuse_unreadable_catalogues
 from .build.pool import Limits
 from .errors import PatientPacksError, UsageError
-from .model import (
+from .jobs import (
     LARGE_PRINT_EDITION,
     PRINT_SHOP_EDITION,
     STANDARD_EDITION,
@@ -50,9 +48,9 @@ from .model import (
     Job,
     Leaflet,
     PageBoxes,
-    Project,
     TreatmentRecord,
 )
+from .model import Project
 
 if TYPE_CHECKING:
     from .build.leaflet import LeafletBuilder
@@ -150,6 +148,9 @@ class RenderedLeaflet:
 #: One warm builder per project folder and day, for render_leaflet.
 _builders: dict[tuple[Path, date], LeafletBuilder] = {}
 _builders_lock = threading.Lock()
+# Let the builders go before the interpreter tears its modules down: a
+# WeasyPrint font configuration freed after that prints a TypeError.
+atexit.register(_builders.clear)
 
 
 def _builder(project: Project, today: date) -> LeafletBuilder:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 
 from ..errors import shown_path
-from ..model import Job
+from ..jobs import Job
 from .catalogue_reader import MessageKey
 from .catalogues import REVIEW_LASTS, LoadedCatalogue
 

@@ -14,7 +14,8 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import CatalogueError, MissingSafetyTranslationError
-from ..model import Job, Leaflet, Project, TreatmentRecord
+from ..jobs import Job, Leaflet, TreatmentRecord
+from ..model import Project
 from .catalogues import LoadedCatalogue, RecordingTranslations, load_catalogue, source_catalogue
 from .checks import input_reasons, page_budget_reason, second_language_reasons, untranslated_messages_reason
 from .fonts import FontSetup, load_font_setup

@@ -3,7 +3,7 @@
 Each check returns the problems a translator must fix, as text (``check``
 adds the file and line). The build uses the same checks to refuse a
 translation whose markup or placeholders differ from its source: such a
-translation is never passed to the renderer (see catalogs.py).
+translation is never passed to the renderer (see catalogue_reader.py).
 """
 
 from __future__ import annotations

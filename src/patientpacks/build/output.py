@@ -21,7 +21,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import OutputError
-from ..model import Job, Leaflet
+from ..jobs import Job, Leaflet
 
 MANIFEST_NAME = "manifest.json"
 #: Every temporary file this tool writes starts so; nothing else is ever removed.

@@ -31,12 +31,13 @@ from typing import TYPE_CHECKING
 from pebble import ProcessExpired, ProcessPool
 
 from ..errors import PatientPacksError
-from ..model import Failure, Job, Leaflet, Project
+from ..jobs import Failure, Job, Leaflet
+from ..model import Project
 from .fonts import prepare_subsets
 
 if TYPE_CHECKING:
     from .leaflet import LeafletBuilder
-    from .pipeline import BuildOptions
+    from .options import BuildOptions
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from ..model import PageBoxes, Rectangle
+from ..jobs import PageBoxes, Rectangle
 
 _MM_PER_PT = 25.4 / 72
 

@@ -23,7 +23,8 @@ from babel.numbers import format_decimal
 
 from .. import __version__
 from ..errors import TemplateError
-from ..model import Job, Project, TreatmentRecord
+from ..jobs import Job, TreatmentRecord
+from ..model import Project
 from .catalogues import LoadedCatalogue, RecordingTranslations, parse_locale
 
 

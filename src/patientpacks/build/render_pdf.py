@@ -22,7 +22,8 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ..errors import RenderError
-from ..model import Job, OutputProfile, PageBoxes, Project, Rectangle
+from ..jobs import Job, PageBoxes, Rectangle
+from ..model import OutputProfile, Project
 from .fonts import FontFace, load_font_setup, project_text, subset_family, subset_system_faces
 from .pdf_print_shop import PrintShopOutput
 from .pdf_structure import fix_weasyprint_tagging, fixed_document_id, strip_bidi_controls_from_navigation
@@ -208,7 +209,7 @@ class LeafletRenderer:
         except (RefusedFetch, RenderError) as error:
             raise RenderError(f"{label}: {error}") from None
         except MemoryError:
-            raise  # the worker's memory limit: reported by workers.py
+            raise  # the worker's memory limit: reported by pool.py
         except Exception as error:  # WeasyPrint raises many types; name the leaflet.
             raise RenderError(f"{label}: WeasyPrint failed: {type(error).__name__}: {error}") from error
         return pdf, tuple(page_boxes(page) for page in document.pages)

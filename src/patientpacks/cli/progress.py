@@ -13,7 +13,7 @@ import sys
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ..model import Failure, Leaflet
+from ..jobs import Failure, Leaflet
 
 #: Fewer leaflets than this get a line each instead of a progress bar.
 PROGRESS_BAR_FROM = 6

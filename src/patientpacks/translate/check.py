@@ -9,15 +9,18 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
+from ..build.brands import load_brand
 from ..build.catalogues import SOURCE_LOCALE, catalogue_path, discover_locales
-from ..build.config import load_brand, load_pack
 from ..build.fonts import FontSetup, load_font_setup
 from ..build.message_checks import forms
-from ..build.pipeline import BuildOptions, build
+from ..build.options import BuildOptions
+from ..build.packs import load_pack
+from ..build.pipeline import build
 from ..build.printable_area import find_text_outside
 from ..build.render_html import make_environment
 from ..errors import PatientPacksError, UsageError, shown_path
-from ..model import Failure, Leaflet, Pack, Project
+from ..jobs import Failure, Leaflet
+from ..model import Pack, Project
 from .catalogues import read_project_catalogue, read_template
 from .readability import TARGET_GRADE, SectionReadability, pack_readability
 

@@ -28,7 +28,8 @@ from textstat.textstat import textstatistics
 
 from ..build.catalogues import SOURCE_LOCALE, load_catalogue, source_catalogue
 from ..build.render_html import render_leaflet_html
-from ..model import Brand, Job, Pack
+from ..jobs import Job
+from ..model import Brand, Pack
 
 #: The highest Flesch-Kincaid grade an English section may read at.
 TARGET_GRADE = 8.0

@@ -15,7 +15,7 @@ from ..build.catalogues import (
     read_review,
     review_of,
 )
-from ..build.config import load_pack
+from ..build.packs import load_pack
 from ..errors import CatalogueError, shown_path
 from ..model import Pack, Project
 from .catalogues import read_project_catalogue, read_template

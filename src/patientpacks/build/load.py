@@ -1,0 +1,98 @@
+"""Stage 1 of the build: read every pack, brand and catalogue the build
+selects, and note what cannot be read (it fails only its own leaflets)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import PatientPacksError, UsageError
+from ..model import Brand, Pack, Project
+from .brands import check_brand_parameters, load_brand
+from .catalogues import (
+    SOURCE_LOCALE,
+    catalogue_path,
+    discover_locales,
+    parse_locale,
+)
+from .options import BuildOptions
+from .packs import load_pack
+
+
+@dataclass
+class LoadedInputs:
+    """Everything read from disk, and what could not be read (by item id)."""
+
+    packs: dict[str, Pack] = field(default_factory=dict)
+    brands: dict[str, Brand] = field(default_factory=dict)
+    #: The catalogue file of each locale (None for the source locale). Workers
+    #: read and check them: a broken one fails only that locale's leaflets.
+    catalogues: dict[str, Path | None] = field(default_factory=dict)
+    #: The locales to build (the catalogues may hold more: bilingual editions' second languages).
+    locales: list[str] = field(default_factory=list)
+    errors: dict[tuple[str, str], PatientPacksError] = field(default_factory=dict)
+
+
+def _select(kind: str, found: list[str], wanted: tuple[str, ...]) -> list[str]:
+    unknown = [item for item in wanted if item not in found]
+    if unknown:
+        raise UsageError(
+            f"unknown {kind} {', '.join(map(repr, unknown))} (found: {', '.join(found) or 'none'})"
+        )
+    return [item for item in found if not wanted or item in wanted]
+
+
+def load_inputs(project: Project, options: BuildOptions) -> LoadedInputs:
+    inputs = LoadedInputs()
+    found_packs = sorted(path.parent.name for path in project.packs_dir.glob("*/pack.toml"))
+    pack_ids = _select("pack", found_packs, options.packs)
+    brand_ids = _select(
+        "brand", sorted(path.stem for path in project.brands_dir.glob("*.toml")), options.brands
+    )
+    available = discover_locales(project.locales_dir)
+    catalogue_locale = {locale: locale for locale in available}
+    second_locales = [edition.second_locale for edition in options.editions if edition.second_locale]
+    for locale in [*options.locales, *second_locales]:
+        parse_locale(locale)
+        language = locale.split("_")[0]
+        if locale not in catalogue_locale and language in catalogue_locale:
+            # A regional locale falls back to its language's catalogue, never
+            # further (and never silently to English): pt_PT -> pt.
+            catalogue_locale[locale] = language
+    available += [
+        locale for locale in options.locales if locale in catalogue_locale and locale not in available
+    ]
+    locales = _select("locale", available, options.locales)
+    for locale in second_locales:
+        if locale not in catalogue_locale:
+            raise UsageError(
+                f"no catalogue for the bilingual edition's language {locale!r} (found: {', '.join(sorted(catalogue_locale))})"
+            )
+
+    # Every pack is read, selected or not: a brand's parameters are checked
+    # against all the parameters the packs define.
+    all_packs, pack_errors = {}, {}
+    for pack_id in found_packs:
+        try:
+            all_packs[pack_id] = load_pack(project.packs_dir / pack_id)
+        except PatientPacksError as error:
+            pack_errors[pack_id] = error
+    for pack_id in pack_ids:
+        if pack_id in pack_errors:
+            inputs.errors[("pack", pack_id)] = pack_errors[pack_id]
+        else:
+            inputs.packs[pack_id] = all_packs[pack_id]
+    for brand_id in brand_ids:
+        try:
+            brand = load_brand(project.brands_dir / f"{brand_id}.toml")
+            if not pack_errors:  # else a parameter may belong to the unreadable pack
+                check_brand_parameters(brand, list(all_packs.values()))
+            inputs.brands[brand_id] = brand
+        except PatientPacksError as error:
+            inputs.errors[("brand", brand_id)] = error
+    for locale in [*locales, *second_locales]:
+        inputs.catalogues[locale] = (
+            None if locale == SOURCE_LOCALE else catalogue_path(project.locales_dir, catalogue_locale[locale])
+        )
+    inputs.locales = locales
+    return inputs

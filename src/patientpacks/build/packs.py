@@ -1,0 +1,113 @@
+"""Read ``packs/<id>/pack.toml`` into a Pack."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from ..errors import ConfigError
+from ..model import Pack, SignOff
+from .config import Table, parameters, read_toml
+
+PAGE_SIZES = ("A4", "A5", "Letter")
+LAYOUTS = ("guide", "card")
+#: "half": one sheet folded in half, printed as a booklet of 4, 8, ... pages.
+FOLDS = ("none", "half")
+
+
+def load_pack(directory: Path) -> Pack:
+    path = directory / "pack.toml"
+    top = Table(read_toml(path), path)
+    top.reject_unknown(
+        {
+            "id",
+            "title",
+            "template",
+            "version",
+            "published",
+            "review_due",
+            "page_size",
+            "layout",
+            "max_pages",
+            "signoff",
+            "safety",
+            "sources",
+            "parameters",
+            "print_shop",
+            "sections",
+        }
+    )
+    pack_id = top.text("id")
+    if pack_id != directory.name:
+        raise top.error("id", f"must match the pack's folder name {directory.name!r}, not {pack_id!r}")
+    template = top.text("template")
+    if not (directory / template).is_file():
+        raise top.error("template", f"template file {template!r} not found in {directory}")
+    if not (directory / "title.html").is_file():
+        raise ConfigError(f"the pack's title template title.html is missing from {directory}", path=path)
+    sections = top.get("sections", list)
+    if not sections or not all(
+        isinstance(name, str) and (directory / "sections" / name).is_file() for name in sections
+    ):
+        raise top.error(
+            "sections", f"must list the pack's section templates, each a file in {directory / 'sections'}"
+        )
+    page_size = top.text("page_size")
+    size, _, orientation = page_size.partition(" ")
+    if page_size != "brand" and (size not in PAGE_SIZES or orientation not in ("", "landscape", "portrait")):
+        raise top.error(
+            "page_size",
+            f'unknown page size {page_size!r} (use "brand", or one of {", ".join(PAGE_SIZES)}, '
+            'optionally followed by "landscape")',
+        )
+    layout = top.text("layout")
+    if layout not in LAYOUTS:
+        raise top.error("layout", f"unknown layout {layout!r} (use one of: {', '.join(LAYOUTS)})")
+    max_pages = top.get("max_pages", int)
+    if max_pages < 1:
+        raise top.error("max_pages", "must be at least 1")
+
+    signoff = top.table("signoff")
+    signoff.reject_unknown({"by", "on"})
+    signed_by = signoff.text("by", default="", allow_empty=True)
+    signed_on = signoff.get("on", date, default=None)
+    if signed_by and signed_on is None:
+        raise signoff.error("on", "is missing: give the date of the clinical sign-off")
+
+    safety = top.table("safety")
+    safety.reject_unknown({"label_revision"})
+
+    sources = top.get("sources", list)
+    if not sources or not all(isinstance(source, str) and source.strip() for source in sources):
+        raise top.error("sources", "must be a non-empty list of text")
+
+    print_shop = top.table("print_shop", required=False)
+    print_shop.reject_unknown({"fold"})
+    fold = print_shop.text("fold", default="none")
+    if fold not in FOLDS:
+        raise print_shop.error("fold", f"unknown fold {fold!r} (use one of: {', '.join(FOLDS)})")
+
+    published = top.get("published", date)
+    review_due = top.get("review_due", date)
+    if review_due <= published:
+        raise top.error("review_due", "must be after the publication date")
+
+    return Pack(
+        id=pack_id,
+        title=top.text("title"),
+        directory=directory,
+        template=template,
+        version=top.text("version"),
+        published=published,
+        review_due=review_due,
+        page_size=page_size,
+        layout=layout,
+        max_pages=max_pages,
+        signoff=SignOff(by=signed_by, on=signed_on),
+        label_revision=safety.text("label_revision", allow_empty=True),
+        sources=tuple(source.strip() for source in sources),
+        parameters=parameters(top.table("parameters", required=False)),
+        source_file=path,
+        fold=fold,
+        sections=tuple(f"{directory.name}/sections/{name}" for name in sections),
+    )

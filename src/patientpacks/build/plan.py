@@ -1,0 +1,246 @@
+"""Stage 2 of the build: one job per leaflet, each with the hash of every
+input it is built from; which are already up to date; which catalogues
+cannot be read (checked here, in the main process, before any PDF is
+written)."""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import importlib.metadata
+import itertools
+from datetime import date
+from pathlib import Path
+
+from .. import __version__
+from ..errors import CatalogueError
+from ..jobs import Edition, Failure, Job
+from ..model import Brand, Pack, Project
+from .catalogue_reader import read_catalogue
+from .catalogues import (
+    PSEUDO_LOCALES,
+    review_lapsed,
+)
+from .fonts import load_font_setup
+from .load import LoadedInputs
+from .options import BuildOptions
+from .output import (
+    sha256_file,
+)
+
+#: The Python libraries whose version changes what a PDF holds: layout and
+#: PDF writing, dates and plural rules (CLDR), templates, font subsetting, the
+#: print shop's colour conversion (LittleCMS, in Pillow).
+_RENDERING_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "Babel", "Jinja2", "fonttools",
+                        "uharfbuzz", "segno", "pillow")  # fmt: skip
+#: The C libraries WeasyPrint lays text out with, and the call that names
+#: their version (read with ctypes: importing WeasyPrint here would add 0.7 s
+#: to every no-op rebuild).
+_RENDERING_C_LIBRARIES = (
+    ("pango", "libpango-1.0.so.0", "pango_version_string"),
+    ("harfbuzz", "libharfbuzz.so.0", "hb_version_string"),
+)
+
+
+def rendering_software() -> list[tuple[str, str]]:
+    """The versions of everything that renders a leaflet besides its inputs:
+    an upgrade of any of them rebuilds every leaflet."""
+    versions = []
+    for name in _RENDERING_LIBRARIES:
+        try:
+            versions.append((name, importlib.metadata.version(name)))
+        except importlib.metadata.PackageNotFoundError:
+            versions.append((name, "not installed"))
+    for name, library, function in _RENDERING_C_LIBRARIES:
+        try:
+            call = getattr(ctypes.CDLL(library), function)
+            call.restype = ctypes.c_char_p
+            versions.append((name, call().decode()))
+        except (OSError, AttributeError):
+            versions.append((name, "unknown"))
+    return versions
+
+
+class _InputHasher:
+    """Hashes the files a leaflet is built from; each file is read once.
+
+    Files are named relative to the project, so a leaflet's key is the same in
+    every clone of the repository (CI runners, shards)."""
+
+    def __init__(self, project: Project) -> None:
+        self.root = project.root
+        self._digests: dict[Path, str] = {}
+        self._trees: dict[Path, list[tuple[str, str]]] = {}
+        self._lapsed: dict[Path, str] = {}
+        # Read once per build: what renders every leaflet, and the system
+        # fonts by content (the 19 MB CJK collection: about 25 ms).
+        setup = load_font_setup(project.fonts_dir)
+        system_fonts = sorted({face.path for face in setup.faces if face.family in setup.system_families})
+        self.environment = rendering_software() + [
+            (f"system font {path}", self._digest(path)) for path in system_fonts
+        ]
+
+    def _digest(self, path: Path) -> str:
+        if path not in self._digests:
+            with path.open("rb") as file:
+                self._digests[path] = hashlib.file_digest(file, "sha256").hexdigest()
+        return self._digests[path]
+
+    def file(self, path: Path) -> tuple[str, str]:
+        return str(path.relative_to(self.root)), self._digest(path)
+
+    def review_lapsed(self, catalogue: Path, today: date) -> str:
+        if catalogue not in self._lapsed:
+            self._lapsed[catalogue] = str(review_lapsed(catalogue, today))
+        return self._lapsed[catalogue]
+
+    def tree(self, folder: Path) -> list[tuple[str, str]]:
+        if folder not in self._trees:
+            self._trees[folder] = [self.file(path) for path in sorted(folder.rglob("*")) if path.is_file()]
+        return self._trees[folder]
+
+    def job(
+        self,
+        project: Project,
+        pack: Pack,
+        brand: Brand,
+        locale: str,
+        edition: Edition,
+        catalogues: tuple[Path | None, ...],
+        today: date,
+    ) -> str:
+        # The date matters only through the review-due checks (the pack's and
+        # the translation's), so a new day alone does not rebuild anything.
+        parts: list[tuple[str, str]] = [
+            ("tool", __version__),
+            *self.environment,
+            ("locale", locale),
+            ("edition", edition.id),
+            ("past review", str(today > pack.review_due)),
+        ]
+        parts += self.tree(pack.directory) + self.tree(project.templates_dir) + self.tree(project.assets_dir)
+        parts += [self.file(brand.source_file), self.file(brand.logo.path)]
+        if edition.name == "print-shop" and brand.output_profile is not None:
+            parts.append(self.file(brand.output_profile.path))
+        for catalogue in catalogues:
+            if catalogue is not None:
+                parts += [
+                    self.file(catalogue),
+                    ("translation past review", self.review_lapsed(catalogue, today)),
+                ]
+        digest = hashlib.sha256()
+        for name, value in parts:
+            digest.update(f"{name}\0{value}\n".encode())
+        return digest.hexdigest()
+
+
+def plan_jobs(
+    project: Project, inputs: LoadedInputs, options: BuildOptions
+) -> tuple[list[Job], list[Failure]]:
+    """One job per pack × locale × brand whose inputs all loaded; a failure for the rest."""
+    jobs, failures = [], []
+    hasher = _InputHasher(project)
+    pack_ids = sorted({*inputs.packs, *(item for kind, item in inputs.errors if kind == "pack")})
+    brand_ids = sorted({*inputs.brands, *(item for kind, item in inputs.errors if kind == "brand")})
+    locales = sorted({*inputs.locales, *(item for kind, item in inputs.errors if kind == "locale")})
+    for brand_id, locale, pack_id, edition in itertools.product(
+        brand_ids, locales, pack_ids, options.editions
+    ):
+        if edition.second_locale in (locale, locale.split("_")[0]):
+            continue  # a leaflet is not bilingual with its own language
+        label = f"{brand_id}/{locale}/{pack_id}{edition.file_suffix}"
+        if options.shard and not in_shard(label, *options.shard):
+            continue
+        broken = [
+            inputs.errors[key]
+            for key in (("pack", pack_id), ("brand", brand_id), ("locale", locale))
+            if key in inputs.errors
+        ]
+        if broken:
+            failures.append(Failure(label, "; ".join(str(error) for error in broken)))
+            continue
+        pack, brand, catalogue = inputs.packs[pack_id], inputs.brands[brand_id], inputs.catalogues[locale]
+        second_catalogue = inputs.catalogues[edition.second_locale] if edition.second_locale else None
+        jobs.append(
+            Job(
+                pack=pack,
+                brand=brand,
+                locale=locale,
+                catalogue_path=catalogue,
+                inputs_sha256=hasher.job(
+                    project, pack, brand, locale, edition, (catalogue, second_catalogue), options.today
+                ),
+                edition=edition,
+                second_catalogue_path=second_catalogue,
+                source_files=tuple(
+                    (role, *hasher.file(path))
+                    for role, path in (
+                        ("pack", pack.source_file),
+                        ("brand", brand.source_file),
+                        ("catalogue", catalogue),
+                        ("second_catalogue", second_catalogue),
+                    )
+                    if path is not None
+                ),
+            )
+        )
+    return jobs, failures
+
+
+def in_shard(label: str, shard: int, shards: int) -> bool:
+    """Whether a leaflet belongs to shard K of N: by a hash of its name, so a
+    leaflet stays in its shard when others are added or removed."""
+    return int(hashlib.sha256(label.encode()).hexdigest(), 16) % shards == shard - 1
+
+
+def split_unchanged(
+    jobs: list[Job], previous: list[dict], options: BuildOptions
+) -> tuple[list[Job], list[dict]]:
+    """The jobs to run, and the manifest entries of leaflets already up to
+    date: same inputs, and the PDF on disk is the one the manifest records."""
+    if options.force:
+        return jobs, []
+    by_key = {entry["path"]: entry for entry in previous}
+    to_build, unchanged = [], []
+    for job in jobs:
+        entry = by_key.get(job.relative_pdf_path)
+        if (
+            entry
+            and entry.get("inputs_sha256") == job.inputs_sha256
+            and _intact(options.out_dir, entry, options.write_html)
+        ):
+            unchanged.append(entry)
+        else:
+            to_build.append(job)
+    return to_build, unchanged
+
+
+def _intact(out_dir: Path, entry: dict, write_html: bool) -> bool:
+    pdf = out_dir / entry["path"]
+    if write_html and not pdf.with_suffix(".html").is_file():
+        return False
+    return pdf.is_file() and sha256_file(pdf) == entry["sha256"]
+
+
+def refuse_unreadable_catalogues(jobs: list[Job]) -> tuple[list[Job], list[Failure]]:
+    """Read every catalogue the jobs use, once, here, before any PDF is
+    written or any worker starts: a leaflet whose catalogue cannot be read
+    exactly as written fails with the file and line, and its last good PDF
+    stays. (Problems with single messages are the leaflet's own: a draft
+    reason, or a missing safety message that stops it.)"""
+    problems: dict[Path, str] = {}
+    for path in {path for job in jobs for path in (job.catalogue_path, job.second_catalogue_path) if path}:
+        reading = read_catalogue(path, PSEUDO_LOCALES.get(path.parent.parent.name, path.parent.parent.name))
+        if reading.catalog is None or reading.blocking:
+            problem = (reading.blocking or reading.problems)[0]
+            problems[path] = str(CatalogueError(problem.message, path=problem.path, line=problem.line))
+    to_build, refused = [], []
+    for job in jobs:
+        found = [
+            problems[path] for path in (job.catalogue_path, job.second_catalogue_path) if path in problems
+        ]
+        if found:
+            refused.append(Failure(job.label, "; ".join(found)))
+        else:
+            to_build.append(job)
+    return to_build, refused
