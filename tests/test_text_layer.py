@@ -1,4 +1,4 @@
-"""The text layer reads as the page does (src/patientpacks/pdf_text_layer.py),
+"""The text layer reads as the page does (src/patientpacks/build/pdf_text_layer.py),
 checked with readers that are not WeasyPrint: a small structure-order reader
 on pypdf (below), PDFium (pypdfium2) and the PDF/UA validator page.
 
@@ -23,7 +23,7 @@ from babel.messages.pofile import read_po
 from pypdf import PdfReader
 from pypdf.generic import ContentStream, DictionaryObject
 
-from patientpacks.build.pdf_text_layer import glyph_texts
+from patientpacks.build.glyph_text import glyph_texts
 
 from .conftest import REPO, run_cli
 

@@ -13,14 +13,12 @@ It returns the catalogue and every problem with it, each at its 1-based
 Babel's reader is lenient where a patient leaflet cannot be: it keeps a
 mis-quoted string (mangled), keeps one of two definitions of a message,
 counts lines from 0, and takes any charset a header declares. So the file is
-first read strictly, as GNU msgfmt would (our own small scan, since Babel has
-no strict mode), then parsed by Babel, then compared with ``messages.pot``.
+first read strictly, as GNU msgfmt would (po_syntax.py), then parsed by
+Babel, then compared with ``messages.pot``.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +29,7 @@ from babel.messages.pofile import PoFileError, read_po
 
 from .message_checks import forms, markup_mismatch, placeholder_mismatch, source_text
 from .plurals import PluralRuleError, expected_plural_rule, parse_plural_rule
+from .po_syntax import first_problem, plural_forms_line
 
 #: Message context that marks a safety-note message (see templates/safety_notes.html).
 SAFETY_CONTEXT = "safety"
@@ -95,8 +94,8 @@ def read_catalogue(
         return _unreadable(
             path, line, f"is not valid UTF-8 (byte 0x{data[error.start]:02X}); save the file as UTF-8"
         )
-    if problem := _file_problem(path, text) or _raw_plural_problem(path, text):
-        return CatalogueReading(path, None, (problem,))
+    if problem := first_problem(text):
+        return _unreadable(path, *problem)
     try:
         catalog = read_po(text.splitlines(keepends=True), locale=locale, domain=DOMAIN, abort_invalid=True)
     except PoFileError as error:
@@ -113,134 +112,20 @@ def read_catalogue(
 
 
 def _unreadable(path: Path, line: int | None, message: str) -> CatalogueReading:
-    return CatalogueReading(path, None, (CatalogueProblem(path, line, message, "blocks"),))
-
-
-# --- The file as msgfmt reads it ------------------------------------------------
-
-_PO_STRING = r'"(?:[^"\\]|\\.)*"'
-_PO_KEYWORD = re.compile(rf"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+({_PO_STRING})\s*$")
-_PO_CONTINUATION = re.compile(rf"^({_PO_STRING})\s*$")
-_CHARSET = re.compile(r"charset=([\w.:-]+)", re.IGNORECASE)
-#: Characters that have no business in a catalogue: they either end a line
-#: where an editor shows none, or are invisible controls.
-_LINE_ENDS = {"\x0b": "vertical tab", "\x0c": "form feed", "\x85": "next line (U+0085)",
-              "\u2028": "line separator (U+2028)", "\u2029": "paragraph separator (U+2029)"}  # fmt: skip
-
-
-def _file_problem(path: Path, text: str) -> CatalogueProblem | None:
-    """The first thing that keeps the file from being read exactly as written."""
-    for number, line in enumerate(text.split("\n"), start=1):
-        for character in line.rstrip("\r"):
-            if character in _LINE_ENDS:
-                return _blocking(path, number, f"contains a {_LINE_ENDS[character]}; remove it")
-            if character != "\t" and unicodedata.category(character) == "Cc":
-                name = "a NUL byte" if character == "\0" else f"the control character U+{ord(character):04X}"
-                return _blocking(path, number, f"contains {name}; remove it")
-    return _syntax_problem(path, text.split("\n"))
+    return CatalogueReading(path, None, (_blocking(path, line, message),))
 
 
 def _blocking(path: Path, line: int | None, message: str) -> CatalogueProblem:
     return CatalogueProblem(path, line, message, "blocks")
 
 
-def _syntax_problem(path: Path, lines: list[str]) -> CatalogueProblem | None:
-    """Refuse what Babel's lenient reader accepts silently: a string that is
-    not properly quoted (Babel keeps it, mangled), a message defined twice
-    (Babel keeps one translation and drops the other), and a charset other
-    than UTF-8 (decoded as declared, a UTF-8 file prints mojibake)."""
-    seen: dict[MessageKey, int] = {}
-    context: str | None = None
-    msgid: str | None = None
-    start, field_name, in_header = 0, None, False
-    for number, line in enumerate(lines, start=1):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        keyword, continuation = _PO_KEYWORD.match(stripped), _PO_CONTINUATION.match(stripped)
-        if not keyword and not continuation:
-            return _blocking(
-                path,
-                number,
-                "not a valid catalogue line: expected a keyword (msgid, msgstr...) and a string in "
-                'double quotes, with any quote inside written as \\"',
-            )
-        value = (keyword[2] if keyword else continuation[1])[1:-1]
-        if keyword:
-            field_name = keyword[1]
-            in_header = False
-            if field_name == "msgctxt":
-                context = value
-            elif field_name == "msgid":
-                msgid, start = value, number
-            elif msgid is not None and field_name in ("msgid_plural", "msgstr", "msgstr[0]"):
-                key = (context, msgid)
-                if msgid and key in seen:
-                    return _blocking(
-                        path,
-                        start,
-                        f"message {msgid[:60]!r} is defined twice (first on line {seen[key]}); keep one",
-                    )
-                seen[key] = start
-                in_header = msgid == "" and context is None and field_name == "msgstr"
-                context, msgid = None, None
-        elif field_name == "msgctxt" and context is not None:
-            context += value  # a context wrapped over two lines, as Poedit may write it
-        elif field_name == "msgid" and msgid is not None:
-            msgid += value
-        charset = _CHARSET.search(value) if in_header else None
-        if charset and charset[1].lower().replace("_", "-") not in ("utf-8", "utf8"):
-            return _blocking(
-                path,
-                number,
-                f"declares the charset {charset[1]}; catalogues are read as UTF-8 only: convert the file "
-                "(msgconv --to-code=UTF-8) and declare charset=UTF-8",
-            )
-    return None
-
-
 # --- The header ------------------------------------------------------------------
-
-
-def _plural_forms_line(text: str) -> tuple[int | None, str]:
-    """The Plural-Forms header field and the line it starts on, read from the
-    header entry's strings (a long field may be wrapped over several lines)."""
-    lines = text.split("\n")
-    for number, line in enumerate(lines, start=1):
-        if line.strip() == 'msgid ""' and number < len(lines) and lines[number].strip() == 'msgstr ""':
-            header, starts = "", {}
-            for offset, continuation in enumerate(lines[number + 1 :], start=number + 2):
-                string = _PO_CONTINUATION.match(continuation.strip())
-                if not string:
-                    break
-                if header.endswith("\\n") or not header:
-                    starts[len(header)] = offset
-                header += string[1][1:-1]
-            for field in header.split("\\n"):
-                if field.startswith("Plural-Forms:"):
-                    position = header.index(field)
-                    line_number = max((line for at, line in starts.items() if at <= position), default=None)
-                    return line_number, field.removeprefix("Plural-Forms:").strip()
-            return None, ""
-    return None, ""
-
-
-def _raw_plural_problem(path: Path, text: str) -> CatalogueProblem | None:
-    """A plural rule that cannot be evaluated, checked before Babel reads the
-    file: Babel makes room for every form the header announces (a hundred
-    million forms took gigabytes)."""
-    line, header = _plural_forms_line(text)
-    try:
-        parse_plural_rule(header)
-    except PluralRuleError as error:
-        return _blocking(path, line, str(error))
-    return None
 
 
 def _plural_problems(path: Path, catalog: Catalog, locale: str, text: str) -> list[CatalogueProblem]:
     """A plural rule that is not the language's blocks the catalogue: the
     build must not guess which form a number takes."""
-    line, _ = _plural_forms_line(text)
+    line, _ = plural_forms_line(text)
     header = dict(catalog.mime_headers).get("Plural-Forms", "")
     rule = parse_plural_rule(header)  # evaluated already, on the raw text
     try:
