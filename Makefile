@@ -11,6 +11,7 @@ leaflets: setup
 test: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
 	.venv/bin/python -m pytest
 
 # The speed benchmark (README, Speed), with the warm-Chromium comparison.

@@ -31,13 +31,12 @@ from typing import TYPE_CHECKING
 
 from . import clock
 from .build.load import load_inputs
-from .build.options import BuildOptions
+from .build.options import BuildOptions, Limits
 from .build.output import merge_manifests as merge_manifest_entries
 from .build.output import write_manifest_entries
 from .build.pipeline import BuildReport
 from .build.pipeline import build as build_leaflets
 from .build.plan import plan_jobs, refuse_unreadable_catalogues
-from .build.pool import Limits
 from .errors import PatientPacksError, UsageError
 from .jobs import (
     LARGE_PRINT_EDITION,

@@ -8,7 +8,14 @@ from pathlib import Path
 
 from .. import clock
 from ..jobs import STANDARD_EDITION, Edition
-from .pool import Limits
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-leaflet limits: wall-clock seconds, and the worker's address space."""
+
+    seconds: float = 120.0
+    memory_mb: int = 2048
 
 
 @dataclass(frozen=True)
@@ -26,5 +33,5 @@ class BuildOptions:
     force: bool = False
     #: (K, N): build only the K-th of N deterministic shards (1-based).
     shard: tuple[int, int] | None = None
-    #: The editions of every leaflet to build (see model.Edition).
+    #: The editions of every leaflet to build (see jobs.Edition).
     editions: tuple[Edition, ...] = (STANDARD_EDITION,)

@@ -23,7 +23,6 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,18 +33,10 @@ from ..errors import PatientPacksError
 from ..jobs import Failure, Job, Leaflet
 from ..model import Project
 from .fonts import prepare_subsets
+from .options import BuildOptions, Limits
 
 if TYPE_CHECKING:
     from .leaflet import LeafletBuilder
-    from .options import BuildOptions
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Per-leaflet limits: wall-clock seconds, and the worker's address space."""
-
-    seconds: float = 120.0
-    memory_mb: int = 2048
 
 
 #: Leaflets a worker builds before it is replaced by a fresh one, so that no
