@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import pickle
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -11,7 +14,9 @@ import pytest
 from babel.messages.pofile import read_po
 from pypdf import PdfReader
 
+from patientpacks import api
 from patientpacks.cli import main
+from patientpacks.jobs import Leaflet, PageBoxes
 
 REPO = Path(__file__).resolve().parents[1]
 #: The day every test runs on (SOURCE_DATE_EPOCH, which the tool honours):
@@ -47,12 +52,42 @@ def spanish_translation(msgid: str, context: str | None = None) -> str:
     return message.string[0] if isinstance(message.string, tuple) else message.string
 
 
+#: Each example PDF's page boxes as the layout recorded them (for the
+#: printable-area check), filled in by the builds of example_dist and
+#: editions_dist: a PDF on disk keeps no record of them.
+LAID_OUT_PAGES: dict[Path, tuple[PageBoxes, ...]] = {}
+
+
+def build_examples(tmp_path_factory: pytest.TempPathFactory, name: str, **options: object) -> Path:
+    """The example leaflets ``options`` select, built once for the whole test
+    run into a folder of that ``name``: the processes of a parallel run
+    (pytest-xdist) share it, the first to get there building it."""
+    # Under pytest-xdist each worker's base folder is inside the run's own.
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    out, boxes = shared / name, shared / f"{name}.page-boxes.pickle"
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not boxes.exists():
+            laid_out: dict[Path, tuple[PageBoxes, ...]] = {}
+
+            def keep_page_boxes(result: object) -> None:
+                assert isinstance(result, Leaflet), result
+                laid_out[out / result.job.relative_pdf_path] = result.page_boxes
+
+            options = api.BuildOptions(out_dir=out, jobs=2, write_html=True, **options)
+            report = api.build(api.open_project(REPO), options, on_result=keep_page_boxes)
+            assert not report.failures and not report.interrupted
+            boxes.write_bytes(pickle.dumps(laid_out))
+    LAID_OUT_PAGES.update(pickle.loads(boxes.read_bytes()))
+    return out
+
+
 @pytest.fixture(scope="session")
 def example_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example project built once, with two workers, into a fresh folder."""
-    out = tmp_path_factory.mktemp("dist")
-    assert run_cli(REPO, "--out", str(out), "--jobs", "2", "--quiet") == 0
-    return out
+    """The example project built once, with two workers (each PDF with the
+    HTML it was laid out from beside it)."""
+    return build_examples(tmp_path_factory, "examples")
 
 
 #: The editions beyond the standard one, in a left-to-right language, a
@@ -74,10 +109,16 @@ EDITION_ARGS = (
 @pytest.fixture(scope="session")
 def editions_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every edition of every pack, for both brands, in English, Spanish and
-    Persian (the bilingual ones with English: Spanish-English, Persian-English)."""
-    out = tmp_path_factory.mktemp("editions")
-    assert run_cli(REPO, "--out", str(out), *EDITION_ARGS, "--jobs", "2", "-q") == 0
-    return out
+    Persian (the bilingual ones with English: Spanish-English, Persian-English):
+    what the command line's EDITION_ARGS ask for (test_editions builds them
+    again with the command line and compares the bytes)."""
+    editions = (
+        api.STANDARD_EDITION,
+        api.LARGE_PRINT_EDITION,
+        api.PRINT_SHOP_EDITION,
+        api.Edition("bilingual", "en"),
+    )
+    return build_examples(tmp_path_factory, "editions", locales=("en", "es", "fa"), editions=editions)
 
 
 @pytest.fixture(scope="session")

@@ -153,7 +153,9 @@ def test_every_marked_content_id_maps_to_a_reachable_element_that_owns_it(
         parent_tree = number_tree(reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"].get_object())
         for page_index, pdf_page in enumerate(reader.pages):
             where = f"{leaflet_name(path)} page {page_index + 1}"
-            mcids = [section.mcid for section in marked_sections(pdf_page) if section.mcid is not None]
+            mcids = [
+                section.mcid for section in sections_of_pdf(path)[page_index] if section.mcid is not None
+            ]
             assert len(mcids) == len(set(mcids)), f"{where}: a marked-content ID used twice"
             mapping = parent_tree[int(pdf_page["/StructParents"])].get_object()
             assert len(mapping) == len(mcids), (
@@ -246,12 +248,19 @@ def marked_sections(pdf_page) -> list[MarkedSection]:
     return sections
 
 
+@cache
+def sections_of_pdf(path: Path) -> tuple[tuple[MarkedSection, ...], ...]:
+    """Every page's marked-content sequences, parsed once per file for all
+    the tests that read them (parsing content streams is most of their time)."""
+    return tuple(tuple(marked_sections(pdf_page)) for pdf_page in PdfReader(path).pages)
+
+
 def test_real_content_and_artifacts_never_nest_and_all_text_is_one_or_the_other(
     every_example_pdf: list[Path],
 ) -> None:
     for path in every_example_pdf:
-        for page_index, pdf_page in enumerate(PdfReader(path).pages):
-            for section in marked_sections(pdf_page):
+        for page_index, page_sections in enumerate(sections_of_pdf(path)):
+            for section in page_sections:
                 where = f"{leaflet_name(path)} page {page_index + 1}"
                 if section.kind == "artifact":
                     assert "content" not in section.inside, f"{where}: an artifact inside tagged content"
@@ -339,7 +348,7 @@ def test_footer_and_draft_mark_are_pagination_artifacts_on_every_page(every_exam
     for path in every_example_pdf:
         clinic, locale, second_locale = leaflet_of(path)
         draft_words = draft_mark_words(locale, second_locale)
-        pages = [marked_sections(pdf_page) for pdf_page in PdfReader(path).pages]
+        pages = [list(sections) for sections in sections_of_pdf(path)]
         # Blank pages (a folded booklet's padding) carry neither; the others
         # are numbered 1 to n.
         content_pages = [sections for sections in pages if any(section.shows_text for section in sections)]

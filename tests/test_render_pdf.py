@@ -58,6 +58,11 @@ def test_parallel_and_serial_builds_write_identical_pdfs(tmp_path: Path, example
     from .conftest import run_cli
 
     serial = tmp_path / "serial"
-    assert run_cli(REPO, "--out", str(serial), "--jobs", "1", "--quiet", "--brand", "harbour-lane-uk") == 0
+    scripts = ("--locale", "en", "--locale", "ar", "--locale", "hi", "--locale", "zh_Hans")
+    assert (
+        run_cli(REPO, "--out", str(serial), "--jobs", "1", "--quiet", "--brand", "harbour-lane-uk", *scripts)
+        == 0
+    )
+    assert len(list(serial.rglob("*.pdf"))) == 8
     for pdf in serial.rglob("*.pdf"):
         assert pdf.read_bytes() == (example_dist / pdf.relative_to(serial)).read_bytes(), pdf

@@ -8,7 +8,6 @@ which the other tests read with, drew them right.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -66,17 +65,22 @@ def _page_problems(comparison: PageComparison, compare_shades: bool) -> list[str
     return problems
 
 
-def test_every_example_pdf_is_drawn_alike_by_poppler_mupdf_ghostscript_and_pdfium(
-    every_example_pdf: list[Path],
+#: How many example PDFs there are, in every edition: 48 standard, 12 large
+#: print, 12 print shop, 8 bilingual (conftest's every_example_pdf). One test
+#: each, so that a parallel run shares them out.
+EXAMPLE_PDFS = 80
+
+
+def test_there_are_as_many_example_pdfs_as_tests_that_draw_them(every_example_pdf: list[Path]) -> None:
+    assert len(every_example_pdf) == EXAMPLE_PDFS
+
+
+@pytest.mark.parametrize("number", range(EXAMPLE_PDFS))
+def test_the_example_pdf_is_drawn_alike_by_poppler_mupdf_ghostscript_and_pdfium(
+    every_example_pdf: list[Path], number: int
 ) -> None:
-    assert len(every_example_pdf) == 80  # 48 standard, 12 large print, 12 print shop, 8 bilingual
-    # The renderers run as processes (PDFium under a lock): two at a time.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        found = dict(zip(every_example_pdf, pool.map(disagreements, every_example_pdf), strict=True))
-    failing = [
-        f"{'/'.join(pdf.parts[-3:])}: {'; '.join(problems)}" for pdf, problems in found.items() if problems
-    ]
-    assert not failing, "\n".join(failing)
+    pdf = every_example_pdf[number]
+    assert disagreements(pdf) == [], "/".join(pdf.parts[-3:])
 
 
 def test_a_chinese_font_whose_cids_are_not_its_glyph_numbers_is_caught(
