@@ -7,6 +7,7 @@ markup. Undefined variables are errors, not blanks.
 from __future__ import annotations
 
 import hashlib
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -22,7 +23,7 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from .. import __version__
-from ..errors import TemplateError
+from ..errors import TemplateError, shown_path
 from ..jobs import Job, TreatmentRecord
 from ..model import Project
 from .catalogues import LoadedCatalogue, RecordingTranslations, parse_locale
@@ -224,14 +225,38 @@ def _render_templates(
     except jinja2.TemplateNotFound as error:
         raise TemplateError(f"template not found: {error.name}", path=job.pack.source_file) from None
     except jinja2.UndefinedError as error:
-        raise TemplateError(f"{error.message} (in {job.pack.template_name} or a template it uses)") from None
-    except (KeyError, ValueError, TypeError) as error:
-        # A translation whose placeholders do not match its source string.
+        path, line = _template_line(error)
         raise TemplateError(
-            f"a translation could not be filled in ({type(error).__name__}: {error}); "
-            f"run the catalogue checks on {catalogue.path}",
+            f"{error.message}: a template uses a variable that does not exist", path=path, line=line
+        ) from None
+    except (KeyError, ValueError, TypeError) as error:
+        path, line = _template_line(error)
+        if catalogue.path is None:  # the source text itself: the template is wrong
+            raise TemplateError(
+                f"a {{% trans %}} block could not be filled in ({type(error).__name__}: {error}): "
+                "give it every placeholder its text uses",
+                path=path,
+                line=line,
+            ) from None
+        # The catalogue checks refuse a translation whose placeholders differ
+        # from its source; what is left is a template that fills in neither.
+        raise TemplateError(
+            f"a message could not be filled in ({type(error).__name__}: {error}); check this template's "
+            f"{{% trans %}} block and the message in {shown_path(catalogue.path)}",
+            path=path,
+            line=line,
         ) from None
     return rendered, translations
+
+
+def _template_line(error: BaseException) -> tuple[str | None, int | None]:
+    """The template file and line where rendering stopped: the innermost
+    frame of the traceback that is a template (Jinja maps its frames back
+    to the template's lines)."""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.endswith(".html"):
+            return frame.filename, frame.lineno
+    return None, None
 
 
 def render_second_language(
