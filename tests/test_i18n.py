@@ -73,17 +73,20 @@ def test_plural_message_renders_the_cldr_form(project: Path, tmp_path: Path, loc
     brand = project / "brands/harbour-lane-uk.toml"
     brand.write_text(brand.read_text().replace("upright_hours = 4", f"upright_hours = {n}"))
     out = tmp_path / "out"
-    run_cli(
-        project,
-        "--out",
-        str(out),
-        "--pack",
-        "aftercare-card",
-        "--brand",
-        "harbour-lane-uk",
-        "--locale",
-        locale,
-        "--html",
+    assert (
+        run_cli(
+            project,
+            "--out",
+            str(out),
+            "--pack",
+            "aftercare-card",
+            "--brand",
+            "harbour-lane-uk",
+            "--locale",
+            locale,
+            "--html",
+        )
+        == 0
     )
     catalog = read_po((project / f"locales/{locale}/LC_MESSAGES/messages.po").open("rb"))
     message = next(m for m in catalog if isinstance(m.id, tuple) and m.id[0].startswith("Stay upright for"))
@@ -98,17 +101,20 @@ def test_edited_catalogue_shows_up_in_the_next_build_without_compiling(project: 
     old = re.search(r'msgid "Your treatment record"\nmsgstr "(.*)"', text).group(1)
     po.write_text(text.replace(f'msgstr "{old}"', 'msgstr "Registro editado por la traductora"', 1))
     out = tmp_path / "out"
-    run_cli(
-        project,
-        "--out",
-        str(out),
-        "--pack",
-        "aftercare-card",
-        "--brand",
-        "harbour-lane-uk",
-        "--locale",
-        "es",
-        "--html",
+    assert (
+        run_cli(
+            project,
+            "--out",
+            str(out),
+            "--pack",
+            "aftercare-card",
+            "--brand",
+            "harbour-lane-uk",
+            "--locale",
+            "es",
+            "--html",
+        )
+        == 0
     )
     assert (
         "Registro editado por la traductora" in (out / "harbour-lane-uk/es/aftercare-card.html").read_text()
@@ -189,8 +195,19 @@ def test_changed_source_string_becomes_fuzzy_and_makes_a_draft(project: Path, tm
         capsys.readouterr().out,
     )
     out = tmp_path / "out"
-    run_cli(
-        project, "--out", str(out), "--pack", "aftercare-card", "--brand", "harbour-lane-uk", "--locale", "es"
+    assert (
+        run_cli(
+            project,
+            "--out",
+            str(out),
+            "--pack",
+            "aftercare-card",
+            "--brand",
+            "harbour-lane-uk",
+            "--locale",
+            "es",
+        )
+        == 0
     )
     entry = json.loads((out / "manifest.json").read_text())["leaflets"][0]
     assert any("'What to avoid after treatment'" in reason for reason in entry["reasons"])
@@ -298,17 +315,20 @@ def test_every_shipped_catalogue_brand_and_template_passes_the_checks_and_glyph_
 def test_pseudo_locale_brackets_every_string(project: Path, tmp_path: Path) -> None:
     assert run_cli(project, "pseudo") == 0
     out = tmp_path / "out"
-    run_cli(
-        project,
-        "--out",
-        str(out),
-        "--pack",
-        "aftercare-card",
-        "--brand",
-        "harbour-lane-uk",
-        "--locale",
-        "en_XA",
-        "--html",
+    assert (
+        run_cli(
+            project,
+            "--out",
+            str(out),
+            "--pack",
+            "aftercare-card",
+            "--brand",
+            "harbour-lane-uk",
+            "--locale",
+            "en_XA",
+            "--html",
+        )
+        == 0
     )
     html = (out / "harbour-lane-uk/en_XA/aftercare-card.html").read_text()
     assert pseudo_translate("Your treatment record") in html

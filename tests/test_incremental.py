@@ -22,31 +22,31 @@ def summary(capsys) -> tuple[int, int]:
 
 def test_a_rebuild_with_nothing_changed_builds_nothing(project: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "out"
-    run_cli(project, "--out", str(out), *SELECTION)
+    assert run_cli(project, "--out", str(out), *SELECTION) == 0
     assert summary(capsys) == (6, 0)
     before = (out / "manifest.json").read_text()
-    run_cli(project, "--out", str(out), *SELECTION)
+    assert run_cli(project, "--out", str(out), *SELECTION) == 0
     assert summary(capsys) == (0, 6)
     assert (out / "manifest.json").read_text() == before
 
 
 def test_editing_one_catalogue_rebuilds_only_that_locale(project: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "out"
-    run_cli(project, "--out", str(out), *SELECTION)
+    assert run_cli(project, "--out", str(out), *SELECTION) == 0
     capsys.readouterr()
     po = project / "locales/fr/LC_MESSAGES/messages.po"
     po.write_text(po.read_text().replace("# Reviewed-By:\n", "# Reviewed-By:\n# a translator's note\n"))
-    run_cli(project, "--out", str(out), *SELECTION)
+    assert run_cli(project, "--out", str(out), *SELECTION) == 0
     assert summary(capsys) == (2, 4)
 
 
 def test_editing_a_brand_rebuilds_only_that_brand(project: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "out"
-    run_cli(project, "--out", str(out), *SELECTION)
+    assert run_cli(project, "--out", str(out), *SELECTION) == 0
     capsys.readouterr()
     brand = project / "brands/harbour-lane-uk.toml"
     brand.write_text(brand.read_text().replace("020 7946 0321", "020 7946 0322"))
-    run_cli(project, "--out", str(out), *SELECTION)
+    assert run_cli(project, "--out", str(out), *SELECTION) == 0
     assert summary(capsys) == (3, 3)
     manifest = json.loads((out / "manifest.json").read_text())["leaflets"]
     assert len(manifest) == 6
@@ -56,12 +56,12 @@ def test_a_pdf_changed_on_disk_is_rebuilt_and_force_rebuilds_all(
     project: Path, tmp_path: Path, capsys
 ) -> None:
     out = tmp_path / "out"
-    run_cli(project, "--out", str(out), *SELECTION)
+    assert run_cli(project, "--out", str(out), *SELECTION) == 0
     capsys.readouterr()
     (out / "maple-street-us/es/aftercare-card.pdf").write_bytes(b"%PDF-1.7 tampered")
-    run_cli(project, "--out", str(out), *SELECTION)
+    assert run_cli(project, "--out", str(out), *SELECTION) == 0
     assert summary(capsys) == (1, 5)
-    run_cli(project, "--out", str(out), "--force", *SELECTION)
+    assert run_cli(project, "--out", str(out), "--force", *SELECTION) == 0
     assert summary(capsys) == (6, 0)
 
 

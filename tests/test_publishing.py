@@ -122,8 +122,19 @@ def test_past_review_date_makes_a_draft(project: Path, tmp_path: Path) -> None:
         .replace("review_due = 2027-11-22", "review_due = 2026-11-21")
     )
     out = tmp_path / "out"
-    run_cli(
-        project, "--out", str(out), "--pack", "aftercare-card", "--locale", "en", "--brand", "maple-street-us"
+    assert (
+        run_cli(
+            project,
+            "--out",
+            str(out),
+            "--pack",
+            "aftercare-card",
+            "--locale",
+            "en",
+            "--brand",
+            "maple-street-us",
+        )
+        == 0
     )
     entry = manifest_entries(out)["maple-street-us/en/aftercare-card.pdf"]
     assert any("past its review-due date 2026-11-21" in reason for reason in entry["reasons"])
@@ -182,18 +193,21 @@ def test_plural_forms_follow_the_brands_number(project: Path, tmp_path: Path) ->
     brand = project / "brands/maple-street-us.toml"
     brand.write_text(brand.read_text().replace("[parameters]\n", "[parameters]\nupright_hours = 1\n"))
     out = tmp_path / "out"
-    run_cli(
-        project,
-        "--out",
-        str(out),
-        "--brand",
-        "maple-street-us",
-        "--pack",
-        "aftercare-card",
-        "--locale",
-        "en",
-        "--locale",
-        "es",
+    assert (
+        run_cli(
+            project,
+            "--out",
+            str(out),
+            "--brand",
+            "maple-street-us",
+            "--pack",
+            "aftercare-card",
+            "--locale",
+            "en",
+            "--locale",
+            "es",
+        )
+        == 0
     )
     english = " ".join(pdf_text(out / "maple-street-us/en/aftercare-card.pdf").split())
     assert "Stay upright for 1 hour after treatment." in english
@@ -207,8 +221,19 @@ def test_brand_values_print_as_text_not_markup(project: Path, tmp_path: Path) ->
         brand.read_text().replace('name = "Maple Street Skin Clinic"', 'name = "Smith & Jones <Aesthetics>"')
     )
     out = tmp_path / "out"
-    run_cli(
-        project, "--out", str(out), "--brand", "maple-street-us", "--pack", "aftercare-card", "--locale", "en"
+    assert (
+        run_cli(
+            project,
+            "--out",
+            str(out),
+            "--brand",
+            "maple-street-us",
+            "--pack",
+            "aftercare-card",
+            "--locale",
+            "en",
+        )
+        == 0
     )
     pdf = out / "maple-street-us/en/aftercare-card.pdf"
     assert "Smith & Jones <Aesthetics>" in pdf_text(pdf)
@@ -219,8 +244,19 @@ def test_opening_hours_without_the_leaflets_language_make_a_draft(project: Path,
     brand = project / "brands/harbour-lane-uk.toml"
     brand.write_text(re.sub(r'(?m)^es = "de lunes.*\n', "", brand.read_text()))
     out = tmp_path / "out"
-    run_cli(
-        project, "--out", str(out), "--brand", "harbour-lane-uk", "--pack", "aftercare-card", "--locale", "es"
+    assert (
+        run_cli(
+            project,
+            "--out",
+            str(out),
+            "--brand",
+            "harbour-lane-uk",
+            "--pack",
+            "aftercare-card",
+            "--locale",
+            "es",
+        )
+        == 0
     )
     entry = manifest_entries(out)["harbour-lane-uk/es/aftercare-card.pdf"]
     assert any("opening hours have no 'es' version" in reason for reason in entry["reasons"])
@@ -237,8 +273,19 @@ def review_spanish(project: Path, reviewed_on: date, due: date | None = None) ->
 
 
 def build_spanish_card(project: Path, out: Path) -> dict:
-    run_cli(
-        project, "--out", str(out), "--brand", "harbour-lane-uk", "--pack", "aftercare-card", "--locale", "es"
+    assert (
+        run_cli(
+            project,
+            "--out",
+            str(out),
+            "--brand",
+            "harbour-lane-uk",
+            "--pack",
+            "aftercare-card",
+            "--locale",
+            "es",
+        )
+        == 0
     )
     return manifest_entries(out)["harbour-lane-uk/es/aftercare-card.pdf"]
 

@@ -112,18 +112,21 @@ def test_an_attribute_on_an_allowed_tag_is_refused(project: Path, tmp_path: Path
         project, msgid, '<strong style="background:url(http://127.0.0.1:1/)">No son rellenos.</strong>'
     )
     out = tmp_path / "out"
-    run_cli(
-        project,
-        "--out",
-        str(out),
-        "--pack",
-        "neuromodulators",
-        "--brand",
-        "maple-street-us",
-        "--locale",
-        "es",
-        "--html",
-        "--quiet",
+    assert (
+        run_cli(
+            project,
+            "--out",
+            str(out),
+            "--pack",
+            "neuromodulators",
+            "--brand",
+            "maple-street-us",
+            "--locale",
+            "es",
+            "--html",
+            "--quiet",
+        )
+        == 0
     )
     html = (out / "maple-street-us/es/neuromodulators.html").read_text()
     assert "127.0.0.1" not in html
