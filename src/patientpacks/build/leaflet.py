@@ -54,12 +54,12 @@ class LeafletBuilder:
 
     def _current_renderer(self, html: str) -> LeafletRenderer:
         """The renderer, made again when a stylesheet or a font changed, or
-        when the leaflet has a character its font subsets lack (a catalogue
-        saved with a new Chinese character since the subsets were cut)."""
-        if self.renderer.inputs_key != renderer_inputs_key(self.project) or not (
-            set(html) <= self.renderer.covered_characters
-        ):
-            self.renderer = LeafletRenderer(self.project)
+        when the leaflet has a character its font subsets were not cut for
+        (a catalogue saved with a new Chinese character; a date CLDR writes
+        with 年 and 月): the new subsets then include it."""
+        missing = self.renderer.uncovered(html)
+        if missing or self.renderer.inputs_key != renderer_inputs_key(self.project):
+            self.renderer = LeafletRenderer(self.project, self.renderer.extra_characters | missing)
         return self.renderer
 
     def _html(

@@ -24,7 +24,14 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from ..errors import RenderError
 from ..jobs import Job, PageBoxes, Rectangle
 from ..model import OutputProfile, Project
-from .fonts import FontFace, load_font_setup, project_text, subset_family, subset_system_faces
+from .fonts import (
+    FontFace,
+    load_font_setup,
+    project_text,
+    subset_family,
+    subset_system_faces,
+    system_font_codepoints,
+)
 from .pdf_print_shop import PrintShopOutput
 from .pdf_structure import fix_weasyprint_tagging, fixed_document_id, strip_bidi_controls_from_navigation
 from .pdf_text_layer import write_logical_text_layer
@@ -121,7 +128,7 @@ class LeafletRenderer:
     reused for every leaflet it renders.
     """
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, extra_characters: frozenset[str] = frozenset()) -> None:
         fix_weasyprint_tagging()
         write_logical_text_layer()
         #: What this renderer was made from (see renderer_inputs_key).
@@ -130,9 +137,13 @@ class LeafletRenderer:
         self.font_config = FontConfiguration()
         self.base_url = project.templates_dir.resolve().as_uri() + "/"
         setup = load_font_setup(project.fonts_dir)
-        text = project_text(project.text_input_files())
-        #: The characters its subsets of the system fonts can draw.
-        self.covered_characters = frozenset(text) | frozenset(string.printable)
+        text = project_text(project.text_input_files()) + "".join(extra_characters)
+        #: The characters its subsets of the system fonts were cut for: the
+        #: project's text, and those leaflets needed beyond it (``extra``:
+        #: dates and numbers Babel writes from CLDR, such as 年 and 月).
+        self.extra_characters = extra_characters
+        self._covered = frozenset(map(ord, text)) | frozenset(map(ord, string.printable))
+        self._system_codepoints = system_font_codepoints(setup)
         font_faces = setup.file_faces + subset_system_faces(setup, text, project.font_cache_dir)
         self.default_output_profile = project.default_output_profile
         self._print_shops: dict[OutputProfile, PrintShopOutput] = {}
@@ -151,6 +162,15 @@ class LeafletRenderer:
                 url_fetcher=self.fetcher,
             ),
         ]
+
+    def uncovered(self, html: str) -> frozenset[str]:
+        """Characters of ``html`` that a system font could draw but its subset
+        here was not cut for (fontconfig would draw them from another face)."""
+        return frozenset(
+            character
+            for character in set(html)
+            if ord(character) not in self._covered and ord(character) in self._system_codepoints
+        )
 
     def css_font_stack(self, stack: tuple[str, ...]) -> tuple[str, ...]:
         """The CSS family names for a locale's font stack (subsets for system fonts)."""
