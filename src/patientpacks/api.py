@@ -160,7 +160,7 @@ def _builder(project: Project, today: date) -> LeafletBuilder:
     if key not in _builders:
         for stale in [cached for cached in _builders if cached[0] == project.root]:
             del _builders[stale]  # a new day: review dates are checked against it
-        _builders[key] = LeafletBuilder(project, today)
+        _builders[key] = LeafletBuilder(project, today, watch_files=True)
     return _builders[key]
 
 

@@ -26,12 +26,19 @@ from .render_pdf import LeafletRenderer, renderer_inputs_key
 class LeafletBuilder:
     """Checks, renders and lays out leaflets; one per process, kept warm."""
 
-    def __init__(self, project: Project, today: date) -> None:
+    def __init__(self, project: Project, today: date, *, watch_files: bool = False) -> None:
+        """``watch_files``: check before each leaflet that no template,
+        catalogue, stylesheet or font changed since it was read (a long-running
+        process: the server, api.render_leaflet). A build's workers live for
+        one build, whose inputs were read and hashed before it started: they
+        skip the checks (1-2% of a leaflet's time)."""
         self.project = project
         self.today = today
-        self.environment = make_environment(project)  # templates checked by content (ContentKeyedLoader)
+        self.watch_files = watch_files
+        self.environment = make_environment(project, watch_files=watch_files)
         self.renderer = LeafletRenderer(project)
-        #: Compiled catalogues by locale, path and the SHA-256 of the file.
+        #: Compiled catalogues by locale, path and the SHA-256 of the file
+        #: ("" when files are not watched).
         self._catalogues: dict[tuple[str, Path, str], LoadedCatalogue] = {}
 
     @property
@@ -41,11 +48,13 @@ class LeafletBuilder:
     def _catalogue(self, locale: str, path: Path | None) -> LoadedCatalogue:
         if path is None:
             return source_catalogue()
+        if not self.watch_files and (locale, path, "") in self._catalogues:
+            return self._catalogues[(locale, path, "")]
         try:
             data = path.read_bytes()
         except OSError as error:
             raise CatalogueError(f"cannot be read: {error.strerror}", path=path) from None
-        key = (locale, path, hashlib.sha256(data).hexdigest())
+        key = (locale, path, hashlib.sha256(data).hexdigest() if self.watch_files else "")
         if key not in self._catalogues:
             for stale in [cached for cached in self._catalogues if cached[:2] == key[:2]]:
                 del self._catalogues[stale]
@@ -58,7 +67,8 @@ class LeafletBuilder:
         (a catalogue saved with a new Chinese character; a date CLDR writes
         with 年 and 月): the new subsets then include it."""
         missing = self.renderer.uncovered(html)
-        if missing or self.renderer.inputs_key != renderer_inputs_key(self.project):
+        changed = self.watch_files and self.renderer.inputs_key != renderer_inputs_key(self.project)
+        if missing or changed:
             self.renderer = LeafletRenderer(self.project, self.renderer.extra_characters | missing)
         return self.renderer
 

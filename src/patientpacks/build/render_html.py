@@ -142,9 +142,12 @@ class ContentKeyedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
-def make_environment(project: Project) -> jinja2.Environment:
+def make_environment(project: Project, *, watch_files: bool = False) -> jinja2.Environment:
+    """The Jinja environment of a project's templates; with ``watch_files``,
+    a template saved since it was compiled is compiled again (by content)."""
     environment = jinja2.Environment(
         loader=ContentKeyedLoader([project.templates_dir, project.packs_dir]),
+        auto_reload=watch_files,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
