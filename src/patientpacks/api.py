@@ -31,7 +31,15 @@ from typing import TYPE_CHECKING
 
 from . import clock
 from .build.load import load_inputs
-from .build.options import BuildOptions, Limits
+from .build.options import (
+    MAX_JOBS,
+    MEMORY_LIMIT_MB,
+    BuildOptions,
+    Limits,
+    check_seconds,
+    check_shard,
+    check_whole_number,
+)
 from .build.output import merge_manifests as merge_manifest_entries
 from .build.output import write_manifest_entries
 from .build.pipeline import BuildReport
@@ -58,6 +66,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LARGE_PRINT_EDITION",
+    "MAX_JOBS",
+    "MEMORY_LIMIT_MB",
     "PRINT_SHOP_EDITION",
     "STANDARD_EDITION",
     "BuildOptions",
@@ -72,6 +82,9 @@ __all__ = [
     "TreatmentRecord",
     "build",
     "check",
+    "check_seconds",
+    "check_shard",
+    "check_whole_number",
     "extract",
     "init_locale",
     "leaflet_html",
