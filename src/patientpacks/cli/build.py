@@ -186,6 +186,8 @@ def run_build(project: Project, arguments: argparse.Namespace) -> int:
     stop = threading.Event()
     with progress, _stop_on_signals(stop):
         report = api.build(project, options, on_result=progress.result, on_start=progress.start, stop=stop)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if report.interrupted:
         print(
             f"interrupted: {len(report.built)} leaflet(s) written and listed in {report.manifest_path}; "

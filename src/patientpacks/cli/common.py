@@ -17,7 +17,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 #: The command line is wrong: an unknown command, option, pack, brand or locale, a bad value.
 EXIT_USAGE = 2
-#: A project file is invalid or the output folder cannot be used, so the command could not run.
+#: A project file or a manifest is invalid, or the output folder cannot be used: the command did not run.
 EXIT_PROJECT = 3
 #: Stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).
 EXIT_INTERRUPTED = 130
@@ -27,7 +27,7 @@ EXIT_CODES = {
     EXIT_OK: "done: every leaflet was built (drafts included, unless --strict)",
     EXIT_FAILED: "a leaflet failed to build, or --strict and a leaflet is a draft; check found a problem",
     EXIT_USAGE: "the command line is wrong (unknown command, option, pack, brand or locale; a bad value)",
-    EXIT_PROJECT: "a project file is invalid or the output folder cannot be used; nothing was built",
+    EXIT_PROJECT: "a project file or a manifest is invalid, or the output folder cannot be used; nothing was built",
     EXIT_INTERRUPTED: "stopped by Ctrl-C or SIGTERM; what was written is complete and in the manifest",
 }
 
