@@ -1,10 +1,12 @@
 """Values on the command line (and in the API's options) that once crashed a
 build deep inside the worker pool or quietly did something else: each is now
 one line saying what the option wants, and exit status 2, before anything
-is built."""
+is built. And ``check`` never reports "0 problems" for leaflets it could not
+build, or did not try to."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -87,3 +89,42 @@ def test_the_api_refuses_the_same_values(options, message: str) -> None:
     with pytest.raises(UsageError) as refused:
         options()
     assert str(refused.value) == message
+
+
+def check_summary(project: Path, *arguments: str, capsys) -> tuple[int, str, str]:
+    """check's exit status, its findings, and its summary line."""
+    status = run_cli(project, "check", *arguments)
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err.splitlines()[-1]
+
+
+def test_check_counts_every_leaflet_that_failed_to_build_as_a_problem(project: Path, capsys) -> None:
+    # A safety message left untranslated: no Spanish leaflet can be built.
+    po = project / "locales/es/LC_MESSAGES/messages.po"
+    po.write_text(
+        po.read_text().replace('msgstr "Seguridad: cuándo pedir ayuda"', 'msgstr ""', 1), encoding="utf-8"
+    )
+    status, findings, summary = check_summary(project, "--locale", "es", capsys=capsys)
+    not_built = re.findall(r"leaflet (\S+/es/\S+) was not built", findings)
+    assert len(not_built) == 4  # 2 brands x 2 packs
+    problems = int(re.match(r"(\d+) problem\(s\)", summary).group(1))
+    assert problems >= len(not_built) + 1  # and the untranslated message itself
+    assert status == 1
+
+
+def test_check_without_layout_says_the_leaflets_were_not_checked(capsys) -> None:
+    status, _, summary = check_summary(REPO, "--locale", "es", "--no-layout", capsys=capsys)
+    assert summary.endswith(
+        "; no leaflet built (--no-layout), so build failures, page budgets and margins are not checked"
+    )
+    assert status == 0
+
+
+def test_check_of_an_unreadable_catalogue_builds_no_other_locales_leaflets(project: Path, capsys) -> None:
+    po = project / "locales/es/LC_MESSAGES/messages.po"
+    po.write_text(po.read_text().replace('msgid "What to do"', 'msgid What to do"', 1), encoding="utf-8")
+    status, findings, summary = check_summary(project, "--locale", "es", capsys=capsys)
+    assert "was not built" not in findings  # it tried no leaflet of another locale
+    assert summary.endswith("; the leaflets of es not built: the catalogue cannot be used")
+    assert not summary.startswith("0 problem")
+    assert status == 1
