@@ -282,3 +282,16 @@ def test_merge_manifests_names_the_file_and_the_entry_of_a_bad_manifest(
     error = capsys.readouterr().err
     assert error.startswith(f"error: {message}") and len(error.splitlines()) == 1
     assert not (tmp_path / "merged.json").exists()
+
+
+def test_merge_manifests_replaces_only_a_manifest(built: Path, tmp_path: Path, capsys) -> None:
+    template = tmp_path / "base.html"
+    template.write_text("<html>")
+    manifest = str(built / "manifest.json")
+    assert run_cli(REPO, "merge-manifests", "--out", str(template), manifest) == 3
+    assert capsys.readouterr().err == (
+        f"error: {template}: exists and is not a manifest this tool wrote; give --out a new file or a "
+        "manifest.json\n"
+    )
+    assert template.read_text() == "<html>"
+    assert run_cli(REPO, "merge-manifests", "--out", manifest, manifest) == 0  # a manifest is replaced

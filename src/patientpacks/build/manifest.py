@@ -224,6 +224,13 @@ def merge_manifests(paths: list[Path]) -> list[dict[str, Any]]:
 
 
 def write_manifest_entries(path: Path, entries: list[dict[str, Any]]) -> None:
+    """Write a merged manifest to ``path``, replacing only a manifest (a
+    mistyped --out must not replace a template or a catalogue)."""
+    if os.path.lexists(path) and not looks_like_a_manifest(path):
+        raise ManifestError(
+            "exists and is not a manifest this tool wrote; give --out a new file or a manifest.json",
+            path=path,
+        )
     text = json.dumps({"leaflets": entries}, indent=2, ensure_ascii=False) + "\n"
     atomic_write_bytes(path, text.encode("utf-8"))
 
