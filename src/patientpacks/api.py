@@ -31,9 +31,17 @@ from typing import TYPE_CHECKING
 
 from . import clock
 from .build.load import load_inputs
-from .build.options import BuildOptions, Limits
-from .build.output import merge_manifests as merge_manifest_entries
-from .build.output import write_manifest_entries
+from .build.manifest import merge_manifests as merge_manifest_entries
+from .build.manifest import write_manifest_entries
+from .build.options import (
+    MAX_JOBS,
+    MEMORY_LIMIT_MB,
+    BuildOptions,
+    Limits,
+    check_seconds,
+    check_shard,
+    check_whole_number,
+)
 from .build.pipeline import BuildReport
 from .build.pipeline import build as build_leaflets
 from .build.plan import plan_jobs, refuse_unreadable_catalogues
@@ -58,6 +66,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LARGE_PRINT_EDITION",
+    "MAX_JOBS",
+    "MEMORY_LIMIT_MB",
     "PRINT_SHOP_EDITION",
     "STANDARD_EDITION",
     "BuildOptions",
@@ -72,6 +82,9 @@ __all__ = [
     "TreatmentRecord",
     "build",
     "check",
+    "check_seconds",
+    "check_shard",
+    "check_whole_number",
     "extract",
     "init_locale",
     "leaflet_html",
@@ -123,7 +136,11 @@ def build(
     """Build the leaflets ``options`` selects into ``options.out_dir``
     (atomically, with the manifest), in worker processes. One leaflet's
     problem fails that leaflet only; setting ``stop`` ends the build within a
-    fraction of a second, the manifest true to the PDFs written."""
+    fraction of a second, the manifest true to the PDFs written. An output
+    folder that is not the build's own (the root, the home folder, the
+    project's folders, someone else's files) is an OutputError before
+    anything is written; what the build found wrong in its own folder and
+    worked around (a manifest it could not trust) is in ``warnings``."""
     return build_leaflets(project, options, on_result=on_result, on_start=on_start, stop=stop)
 
 

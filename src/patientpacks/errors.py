@@ -89,3 +89,14 @@ class OutputError(PatientPacksError):
 class UsageError(PatientPacksError):
     """The command line asks for something that does not exist (an unknown
     pack, brand or locale)."""
+
+
+class ManifestError(OutputError):
+    """A ``manifest.json`` is not one this tool wrote, or one of its entries
+    is malformed (a field missing or of the wrong type, a path outside the
+    output folder).
+
+    Raised when a manifest is read. A build's own manifest is then not
+    trusted: every leaflet is rebuilt and a new manifest written.
+    ``merge-manifests`` stops: build the named shard again.
+    """

@@ -10,7 +10,7 @@ import hashlib
 import importlib.metadata
 import itertools
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .. import __version__
 from ..errors import CatalogueError
@@ -24,9 +24,7 @@ from .catalogues import (
 from .fonts import load_font_setup
 from .load import LoadedInputs
 from .options import BuildOptions
-from .output import (
-    sha256_file,
-)
+from .output import is_file_inside, sha256_inside
 
 #: The Python libraries whose version changes what a PDF holds: layout and
 #: PDF writing, dates and plural rules (CLDR), templates, font subsetting, the
@@ -216,10 +214,12 @@ def split_unchanged(
 
 
 def _intact(out_dir: Path, entry: dict, write_html: bool) -> bool:
-    pdf = out_dir / entry["path"]
-    if write_html and not pdf.with_suffix(".html").is_file():
+    """Whether the entry's PDF (and HTML, when asked for) is on disk as the
+    entry records it, reached without following a link."""
+    html = str(PurePosixPath(entry["path"]).with_suffix(".html"))
+    if write_html and not is_file_inside(out_dir, html):
         return False
-    return pdf.is_file() and sha256_file(pdf) == entry["sha256"]
+    return sha256_inside(out_dir, entry["path"]) == entry["sha256"]
 
 
 def refuse_unreadable_catalogues(jobs: list[Job]) -> tuple[list[Job], list[Failure]]:

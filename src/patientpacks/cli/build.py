@@ -91,10 +91,10 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--jobs",
-        type=whole_number(1, 64),
+        type=whole_number(1, api.MAX_JOBS),
         default=None,
         metavar="N",
-        help="worker processes, 1 to 64 (default: the number of cores)",
+        help=f"worker processes, 1 to {api.MAX_JOBS} (default: the number of cores)",
     )
     parser.add_argument(
         "--html", action="store_true", help="also write each leaflet's HTML beside its PDF, for inspection"
@@ -138,7 +138,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--memory-limit",
-        type=whole_number(256, 1_048_576),
+        type=whole_number(*api.MEMORY_LIMIT_MB),
         default=Limits.memory_mb,
         metavar="MB",
         help="stop a leaflet whose worker needs more memory (default: %(default)s)",
@@ -186,6 +186,8 @@ def run_build(project: Project, arguments: argparse.Namespace) -> int:
     stop = threading.Event()
     with progress, _stop_on_signals(stop):
         report = api.build(project, options, on_result=progress.result, on_start=progress.start, stop=stop)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if report.interrupted:
         print(
             f"interrupted: {len(report.built)} leaflet(s) written and listed in {report.manifest_path}; "

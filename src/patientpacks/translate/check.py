@@ -189,6 +189,11 @@ class CheckReport:
     problems: tuple[Problem, ...]
     readability: tuple[PackReadability, ...]
     catalogues: int
+    #: Whether leaflets were built (layout=True): without it, build
+    #: failures, page budgets and margins are not known.
+    laid_out: bool = True
+    #: The locales whose leaflets were not built, their catalogue being unusable.
+    not_built: tuple[str, ...] = ()
 
     @property
     def faults(self) -> tuple[Problem, ...]:
@@ -227,12 +232,15 @@ def check_project(
     problems += check_brand_glyphs(project, selected, fonts)
     if not locales:
         problems += check_template_glyphs(project, fonts)
-    if layout:
+    # Build the leaflets of the catalogues that can be used (with no
+    # catalogue selected, those of the source locale).
+    if layout and (readable or not selected):
         problems += layout_problems(project, readable, jobs)
     readability, warnings = check_readability(project, readable)
     problems += warnings
     ordered = sorted(problems, key=lambda problem: EFFECT_ORDER.get(problem.effect, 2) + problem.warning)
-    return CheckReport(tuple(ordered), tuple(readability), len(selected))
+    not_built = tuple(locale for locale in selected if locale not in readable) if layout else ()
+    return CheckReport(tuple(ordered), tuple(readability), len(selected), layout, not_built)
 
 
 def layout_problems(project: Project, locales: list[str], jobs: int) -> list[Problem]:
