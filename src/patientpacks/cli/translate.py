@@ -135,16 +135,21 @@ def _check(project: Project, arguments: argparse.Namespace) -> int:
         print(problem)
     _print_readability(report.readability)
     faults = len(report.faults)
-    summary = (
+    counts = (
         f"{faults} problem(s), {len(report.problems) - faults} warning(s) in {report.catalogues} catalogue(s)"
     )
     # Never a bare "0 problems" for leaflets that were not looked at.
     if not report.laid_out:
-        summary += (
-            "; no leaflet built (--no-layout), so build failures, page budgets and margins are not checked"
+        summary = (
+            f"catalogues only: {counts}; no leaflet built (--no-layout), "
+            "so build failures, page budgets and margins are not checked"
         )
     elif report.not_built:
-        summary += f"; the leaflets of {', '.join(report.not_built)} not built: the catalogue cannot be used"
+        summary = (
+            f"{counts}; the leaflets of {', '.join(report.not_built)} not built: the catalogue cannot be used"
+        )
+    else:
+        summary = counts
     print(summary, file=sys.stderr)
     return EXIT_FAILED if faults or (arguments.strict and report.problems) else EXIT_OK
 
