@@ -29,6 +29,7 @@ from .output import (
 )
 from .plan import plan_jobs, refuse_unreadable_catalogues, split_unchanged
 from .pool import run_jobs
+from .translation_rules import load_translation_rules
 
 
 @dataclass
@@ -64,6 +65,7 @@ def build(
     are stopped, and the manifest is written for the PDFs already written."""
     stop = stop or threading.Event()
     load_font_setup(project.fonts_dir)  # a font problem stops the build before any work
+    load_translation_rules(project.templates_dir)  # and so does a broken translation_rules.toml
     inputs = load_inputs(project, options)
     jobs, failures = plan_jobs(project, inputs, options)
     report = BuildReport(failures=list(failures))
