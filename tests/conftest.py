@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 from pypdf import PdfReader
 
 from patientpacks import api
+from patientpacks.build.translation_rules import load_translation_rules
 from patientpacks.cli import main
 from patientpacks.jobs import Leaflet, PageBoxes
 
@@ -42,6 +43,11 @@ def run_cli(project: Path, *args: str) -> int:
 
 def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def translated_draft_mark(locale: str) -> str:
+    """The draft words a leaflet in ``locale`` prints (English for English)."""
+    return load_translation_rules(REPO / "templates").draft_mark(locale)
 
 
 def spanish_translation(msgid: str, context: str | None = None) -> str:

@@ -71,6 +71,7 @@ class Project:
             [
                 *self.locales_dir.glob("*/LC_MESSAGES/*.po"),
                 *self.templates_dir.rglob("*.html"),
+                *self.templates_dir.glob("*.toml"),  # translation_rules.toml: the draft marks
                 *self.packs_dir.rglob("*.html"),
                 *self.packs_dir.glob("*/pack.toml"),
                 *self.brands_dir.glob("*.toml"),

@@ -24,9 +24,11 @@ from .catalogue_reader import (
     SAFETY_CONTEXT,
     CatalogueReading,
     MessageKey,
+    catalogue_bytes,
     message_key,
     read_catalogue,
 )
+from .translation_rules import NO_RULES, TranslationRules
 
 #: The language the templates are written in. Its leaflets use the source text.
 SOURCE_LOCALE = "en"
@@ -108,12 +110,18 @@ def source_catalogue() -> LoadedCatalogue:
 
 
 def load_catalogue(
-    path: Path, locale: str, template: Catalog | None = None, *, data: bytes | None = None
+    path: Path,
+    locale: str,
+    template: Catalog | None = None,
+    *,
+    data: bytes | None = None,
+    rules: TranslationRules = NO_RULES,
 ) -> LoadedCatalogue:
     """The catalogue of ``locale`` compiled for the build, or a CatalogueError
     naming the first problem that keeps its leaflets from being built.
-    ``data``: the file's content, when the caller has read it already."""
-    reading = read_catalogue(path, PSEUDO_LOCALES.get(locale, locale), template, data=data)
+    ``data``: the file's content, when the caller has read it already;
+    ``rules``: the project's translation rules."""
+    reading = read_catalogue(path, PSEUDO_LOCALES.get(locale, locale), template, data=data, rules=rules)
     return compile_catalogue(reading, locale)
 
 
@@ -153,13 +161,13 @@ def review_of(catalog: Catalog, path: Path) -> TranslationReview:
 def read_review(path: Path) -> TranslationReview:
     """The reviewer's sign-off from a catalogue file, reading only its header
     comment (the lines before the first message): quick enough for every
-    leaflet's input hash."""
+    leaflet's input hash. A CatalogueError when the file is no catalogue
+    (catalogue_reader.catalogue_bytes)."""
     lines = []
-    with path.open(encoding="utf-8", errors="replace") as file:
-        for line in file:
-            if line.strip() and not line.startswith("#"):
-                break
-            lines.append(line)
+    for line in catalogue_bytes(path).decode("utf-8", errors="replace").splitlines(keepends=True):
+        if line.strip() and not line.startswith("#"):
+            break
+        lines.append(line)
     return _review_from_comment("".join(lines), path)
 
 

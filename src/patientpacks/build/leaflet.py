@@ -13,14 +13,16 @@ import hashlib
 from datetime import date
 from pathlib import Path
 
-from ..errors import CatalogueError, MissingSafetyTranslationError
+from ..errors import MissingSafetyTranslationError
 from ..jobs import Job, Leaflet, TreatmentRecord
 from ..model import Project
+from .catalogue_reader import catalogue_bytes
 from .catalogues import LoadedCatalogue, RecordingTranslations, load_catalogue, source_catalogue
 from .checks import input_reasons, page_budget_reason, second_language_reasons, untranslated_messages_reason
 from .fonts import FontSetup, load_font_setup
 from .render_html import SecondLanguage, make_environment, render_leaflet_html, render_second_language
 from .render_pdf import LeafletRenderer, renderer_inputs_key
+from .translation_rules import TranslationRules, load_translation_rules
 
 
 class LeafletBuilder:
@@ -37,28 +39,29 @@ class LeafletBuilder:
         self.watch_files = watch_files
         self.environment = make_environment(project, watch_files=watch_files)
         self.renderer = LeafletRenderer(project)
-        #: Compiled catalogues by locale, path and the SHA-256 of the file
-        #: ("" when files are not watched).
+        #: Compiled catalogues by locale, path and the SHA-256 of the file and
+        #: of the translation rules ("" when files are not watched).
         self._catalogues: dict[tuple[str, Path, str], LoadedCatalogue] = {}
 
     @property
     def fonts(self) -> FontSetup:
         return load_font_setup(self.project.fonts_dir)  # read again when fonts.toml changes
 
+    @property
+    def rules(self) -> TranslationRules:
+        return load_translation_rules(self.project.templates_dir)  # read again when the file changes
+
     def _catalogue(self, locale: str, path: Path | None) -> LoadedCatalogue:
         if path is None:
             return source_catalogue()
         if not self.watch_files and (locale, path, "") in self._catalogues:
             return self._catalogues[(locale, path, "")]
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CatalogueError(f"cannot be read: {error.strerror}", path=path) from None
-        key = (locale, path, hashlib.sha256(data).hexdigest() if self.watch_files else "")
+        data, rules = catalogue_bytes(path), self.rules
+        key = (locale, path, hashlib.sha256(data).hexdigest() + rules.digest if self.watch_files else "")
         if key not in self._catalogues:
             for stale in [cached for cached in self._catalogues if cached[:2] == key[:2]]:
                 del self._catalogues[stale]
-            self._catalogues[key] = load_catalogue(path, locale, data=data)
+            self._catalogues[key] = load_catalogue(path, locale, data=data, rules=rules)
         return self._catalogues[key]
 
     def _current_renderer(self, html: str) -> LeafletRenderer:
@@ -88,6 +91,7 @@ class LeafletBuilder:
             catalogue,
             draft=draft,
             font_stack=self.renderer.css_font_stack(self.fonts.stack_for(job.locale)),
+            draft_mark=self.rules.draft_mark(job.locale),
             template_name=template_name,
             second=second,
             treatment=treatment,
@@ -105,6 +109,7 @@ class LeafletBuilder:
             job,
             catalogue,
             font_stack=self.renderer.css_font_stack(self.fonts.stack_for(job.edition.second_locale)),
+            draft_mark=self.rules.draft_mark(job.edition.second_locale),
         )
         _refuse_missing_safety(record, catalogue)
         reasons = second_language_reasons(job, catalogue, self.today)

@@ -28,6 +28,7 @@ from .output import write_leaflet
 from .output_folder import output_lock, refuse_unusable_output_folder, remove_stale_temporaries
 from .plan import plan_jobs, refuse_unreadable_catalogues, split_unchanged
 from .pool import run_jobs
+from .translation_rules import load_translation_rules
 
 
 @dataclass
@@ -67,6 +68,7 @@ def build(
     stop = stop or threading.Event()
     refuse_unusable_output_folder(options.out_dir, project)
     load_font_setup(project.fonts_dir)  # a font problem stops the build before any work
+    load_translation_rules(project.templates_dir)  # and so does a broken translation_rules.toml
     inputs = load_inputs(project, options)
     jobs, failures = plan_jobs(project, inputs, options)
     report = BuildReport(failures=list(failures))

@@ -151,7 +151,12 @@ def plan_jobs(
             continue
         broken = [
             inputs.errors[key]
-            for key in (("pack", pack_id), ("brand", brand_id), ("locale", locale))
+            for key in (
+                ("pack", pack_id),
+                ("brand", brand_id),
+                ("locale", locale),
+                ("locale", edition.second_locale),
+            )
             if key in inputs.errors
         ]
         if broken:

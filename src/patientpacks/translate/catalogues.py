@@ -21,7 +21,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import PoFileError, read_po, write_po
 
-from ..build.catalogue_reader import DOMAIN, CatalogueReading, read_catalogue
+from ..build.catalogue_reader import DOMAIN, CatalogueReading, catalogue_bytes, read_catalogue
 from ..build.catalogues import (
     PSEUDO_LOCALES,
     SOURCE_LOCALE,
@@ -31,6 +31,7 @@ from ..build.catalogues import (
 )
 from ..build.output import atomic_write_bytes
 from ..build.plurals import PluralRuleError, expected_plural_rule
+from ..build.translation_rules import load_translation_rules
 from ..errors import CatalogueError, TemplateError, UsageError, shown_path
 from ..model import Project
 
@@ -139,10 +140,10 @@ def update(project: Project) -> list[str]:
     with tempfile.TemporaryDirectory() as folder:
         for locale in locales:
             path = catalogue_path(project.locales_dir, locale)
-            merged = Path(folder) / f"{locale}.po"
-            merged.write_bytes(path.read_bytes())
+            merged, original = Path(folder) / f"{locale}.po", catalogue_bytes(path)
+            merged.write_bytes(original)
             _pybabel("update", "-i", str(pot), "-o", str(merged), "-l", locale, "-D", DOMAIN, "--previous")
-            if not _same_but_volatile_headers(path.read_bytes(), merged.read_bytes()):
+            if not _same_but_volatile_headers(original, merged.read_bytes()):
                 updated[path] = merged.read_bytes()
     for path, data in updated.items():
         atomic_write_bytes(path, data)
@@ -154,7 +155,7 @@ def init(project: Project, code: str) -> Path:
     zh_Hant...), with its plural rule."""
     locale = str(parse_locale(code))
     path = catalogue_path(project.locales_dir, locale)
-    if path.exists():
+    if path.exists() or path.is_symlink():
         raise UsageError(f"a catalogue for {locale!r} exists already: {path}; use `update`")
     try:
         plural_forms = expected_plural_rule(locale)[0].header
@@ -175,9 +176,11 @@ def _set_plural_forms(catalog: Catalog, plural_forms: str) -> None:
 
 
 def write_catalogue(path: Path, catalog: Catalog) -> None:
+    """Write ``catalog`` to ``path`` atomically: a link in its place is
+    replaced, never written through (it could point out of the project)."""
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=76, sort_by_file=True)
-    path.write_bytes(buffer.getvalue())
+    atomic_write_bytes(path, buffer.getvalue())
 
 
 def read_template(project: Project) -> Catalog | None:
@@ -194,5 +197,7 @@ def read_template(project: Project) -> Catalog | None:
 
 
 def read_project_catalogue(project: Project, locale: str, template: Catalog | None) -> CatalogueReading:
+    """A project's catalogue as the build reads it (with the project's translation rules)."""
     path = catalogue_path(project.locales_dir, locale)
-    return read_catalogue(path, PSEUDO_LOCALES.get(locale, locale), template)
+    rules = load_translation_rules(project.templates_dir)
+    return read_catalogue(path, PSEUDO_LOCALES.get(locale, locale), template, rules=rules)

@@ -18,6 +18,7 @@ from ..build.packs import load_pack
 from ..build.pipeline import build
 from ..build.printable_area import find_text_outside
 from ..build.render_html import make_environment
+from ..build.translation_rules import RULES_FILE, load_translation_rules
 from ..errors import PatientPacksError, UsageError, shown_path
 from ..jobs import Failure, Leaflet
 from ..model import Pack, Project
@@ -104,6 +105,17 @@ def check_brand_glyphs(project: Project, locales: list[str], fonts: FontSetup) -
     return problems
 
 
+def check_draft_mark_glyphs(project: Project, locales: list[str], fonts: FontSetup) -> list[Problem]:
+    """The draft words of each locale (templates/translation_rules.toml) have glyphs in its fonts."""
+    path = project.templates_dir / RULES_FILE
+    rules = load_translation_rules(project.templates_dir)
+    return [
+        Problem(path, _line_of(path, rules.draft_mark(locale)), problem)
+        for locale in locales
+        for problem in _glyph_problems(fonts, rules.draft_mark(locale), locale, "the draft mark")
+    ]
+
+
 def check_template_glyphs(project: Project, fonts: FontSetup) -> list[Problem]:
     problems = []
     for path in sorted([*project.templates_dir.rglob("*.html"), *project.packs_dir.rglob("*.html")]):
@@ -139,12 +151,13 @@ def check_readability(project: Project, locales: list[str]) -> tuple[list[PackRe
             Problem(project.brands_dir, None, "readability not scored: no brand file loads", warning=True)
         ]
     environment = make_environment(project)
+    rules = load_translation_rules(project.templates_dir)
     catalogues = {locale: catalogue_path(project.locales_dir, locale) for locale in locales}
     reports = []
     for pack_path in sorted(project.packs_dir.glob("*/pack.toml")):
         try:
             pack = load_pack(pack_path.parent)
-            sections = pack_readability(environment, pack, brand, catalogues)
+            sections = pack_readability(environment, pack, brand, catalogues, rules)
         except PatientPacksError as error:
             problems.append(
                 Problem(error.path or pack_path, error.line, f"readability not scored: {error.message}")
@@ -230,6 +243,7 @@ def check_project(
         if usable:
             readable.append(locale)  # an unreadable one is reported once, above
     problems += check_brand_glyphs(project, selected, fonts)
+    problems += check_draft_mark_glyphs(project, selected, fonts)
     if not locales:
         problems += check_template_glyphs(project, fonts)
     # Build the leaflets of the catalogues that can be used (with no

@@ -114,7 +114,10 @@ def reviews_due(
     for locale in discover_locales(project.locales_dir):
         if locale != SOURCE_LOCALE:
             path = catalogue_path(project.locales_dir, locale)
-            dues.append(("catalogue", locale, path, read_review(path).due))
+            try:
+                dues.append(("catalogue", locale, path, read_review(path).due))
+            except CatalogueError:
+                continue  # no catalogue to review: its row in the table says why
     return sorted(
         (
             ReviewDue(kind, item, shown_path(path), due, (due - today).days)
