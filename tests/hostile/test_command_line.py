@@ -7,6 +7,7 @@ build, or did not try to."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -128,4 +129,20 @@ def test_check_of_an_unreadable_catalogue_builds_no_other_locales_leaflets(proje
     assert "was not built" not in findings  # it tried no leaflet of another locale
     assert summary.endswith("; the leaflets of es not built: the catalogue cannot be used")
     assert not summary.startswith("0 problem")
+    assert status == 1
+
+
+def test_check_of_every_locale_lays_out_the_source_leaflets_too(project: Path, capsys) -> None:
+    # One brand, Spanish only, and a card budget no card can meet.
+    (project / "brands/maple-street-us.toml").unlink()
+    for catalogue in (project / "locales").iterdir():
+        if catalogue.is_dir() and catalogue.name != "es":
+            shutil.rmtree(catalogue)
+    pack = project / "packs/aftercare-card/pack.toml"
+    pack.write_text(pack.read_text().replace("max_pages = 2", "max_pages = 1"), encoding="utf-8")
+    status, findings, _ = check_summary(project, capsys=capsys)
+    over = re.findall(
+        r"leaflet harbour-lane-uk/(\w+)/aftercare-card has 2 pages, 1 over the budget", findings
+    )
+    assert sorted(over) == ["en", "es"]
     assert status == 1

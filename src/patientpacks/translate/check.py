@@ -246,10 +246,12 @@ def check_project(
     problems += check_draft_mark_glyphs(project, selected, fonts)
     if not locales:
         problems += check_template_glyphs(project, fonts)
-    # Build the leaflets of the catalogues that can be used (with no
-    # catalogue selected, those of the source locale).
-    if layout and (readable or not selected):
-        problems += layout_problems(project, readable, jobs)
+    # Build the leaflets of the catalogues that can be used, and with no
+    # locale named, the source locale's too: its page budgets and margins
+    # are checked like every translation's.
+    laid_out = readable if locales else [SOURCE_LOCALE, *readable]
+    if layout and laid_out:
+        problems += layout_problems(project, laid_out, jobs)
     readability, warnings = check_readability(project, readable)
     problems += warnings
     ordered = sorted(problems, key=lambda problem: EFFECT_ORDER.get(problem.effect, 2) + problem.warning)
