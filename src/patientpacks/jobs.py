@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import ClassVar
 
 from .errors import UsageError
 from .model import Brand, Pack, ParameterValue
@@ -182,11 +183,11 @@ class TreatmentRecord:
     prescriber: str = ""
 
     #: Longest text a write-in line holds.
-    MAX_TEXT = 120
+    MAX_TEXT: ClassVar[int] = 120
     #: The most units a record may say (the largest vials hold 500).
-    MAX_UNITS = Decimal(1000)
+    MAX_UNITS: ClassVar[Decimal] = Decimal(1000)
     #: The text fields and how the user knows them (for messages).
-    TEXT_FIELDS = {
+    TEXT_FIELDS: ClassVar[dict[str, str]] = {
         "areas_treated": "areas treated",
         "product": "product",
         "batch_number": "batch number",
