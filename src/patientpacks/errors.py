@@ -89,3 +89,14 @@ class OutputError(PatientPacksError):
 class UsageError(PatientPacksError):
     """The command line asks for something that does not exist (an unknown
     pack, brand or locale)."""
+
+
+class BusyError(PatientPacksError):
+    """Every worker is rendering and the queue of leaflets waiting is full.
+
+    Raised by a long-running caller's render pool (the server answers 503);
+    try again after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -9,14 +9,14 @@ a saved catalogue, template or stylesheet shows on the next leaflet.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from pathlib import Path
 
-from ..errors import CatalogueError, MissingSafetyTranslationError
+from ..errors import MissingSafetyTranslationError
 from ..jobs import Job, Leaflet, TreatmentRecord
 from ..model import Project
-from .catalogues import LoadedCatalogue, RecordingTranslations, load_catalogue, source_catalogue
+from .catalogue_cache import CatalogueCache
+from .catalogues import LoadedCatalogue, RecordingTranslations
 from .checks import input_reasons, page_budget_reason, second_language_reasons, untranslated_messages_reason
 from .fonts import FontSetup, load_font_setup
 from .render_html import SecondLanguage, make_environment, render_leaflet_html, render_second_language
@@ -37,29 +37,14 @@ class LeafletBuilder:
         self.watch_files = watch_files
         self.environment = make_environment(project, watch_files=watch_files)
         self.renderer = LeafletRenderer(project)
-        #: Compiled catalogues by locale, path and the SHA-256 of the file
-        #: ("" when files are not watched).
-        self._catalogues: dict[tuple[str, Path, str], LoadedCatalogue] = {}
+        self._catalogues = CatalogueCache(watch_files=watch_files)
 
     @property
     def fonts(self) -> FontSetup:
         return load_font_setup(self.project.fonts_dir)  # read again when fonts.toml changes
 
     def _catalogue(self, locale: str, path: Path | None) -> LoadedCatalogue:
-        if path is None:
-            return source_catalogue()
-        if not self.watch_files and (locale, path, "") in self._catalogues:
-            return self._catalogues[(locale, path, "")]
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CatalogueError(f"cannot be read: {error.strerror}", path=path) from None
-        key = (locale, path, hashlib.sha256(data).hexdigest() if self.watch_files else "")
-        if key not in self._catalogues:
-            for stale in [cached for cached in self._catalogues if cached[:2] == key[:2]]:
-                del self._catalogues[stale]
-            self._catalogues[key] = load_catalogue(path, locale, data=data)
-        return self._catalogues[key]
+        return self._catalogues.get(locale, path)
 
     def _current_renderer(self, html: str) -> LeafletRenderer:
         """The renderer, made again when a stylesheet or a font changed, or
