@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import math
 import multiprocessing
+import os
 import resource
 import signal
 import threading
@@ -77,6 +78,11 @@ class WarmPool:
             initargs=(limits, warm_up, warm_up_args),
             context=multiprocessing.get_context("spawn"),
         )
+        # Start the workers now, from this thread: pebble starts them from the
+        # first thread that schedules a call, and Linux kills a worker when the
+        # thread that started it ends (die_with_the_build), which a request's
+        # thread does. Later workers are started by pebble's own threads.
+        self._pool.schedule(os.getpid)
 
     def submit(self, function: Callable[..., object], *args: object) -> Future:
         """Run ``function(*args)`` in a worker; a Future of its result, or of

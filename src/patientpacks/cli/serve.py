@@ -7,10 +7,19 @@ import argparse
 import ipaddress
 import logging
 import os
+import signal
+import sys
 from pathlib import Path
 
 from ..errors import UsageError
-from .common import EXIT_OK, add_project_argument, resolve_project, seconds, whole_number
+from .common import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    add_project_argument,
+    resolve_project,
+    seconds,
+    whole_number,
+)
 
 #: The shortest access token the server takes: 16 characters of a password
 #: manager's choosing are beyond guessing over the network.
@@ -97,8 +106,20 @@ def run(command: str, argv: list[str], project_root: Path | None) -> int:
     print(
         f"patientpacks serve: the front desk is at http://{_url_host(arguments.host)}:{arguments.port}/ (Ctrl-C stops it)"
     )
-    uvicorn.Server(config).run()  # handles Ctrl-C and SIGTERM: stops taking requests, ends the workers
-    return EXIT_OK
+    # uvicorn handles Ctrl-C and SIGTERM itself (it stops taking requests,
+    # finishes those in hand, and the application ends its workers), then
+    # raises the signal again for the handler it found: this one, which
+    # turns it into the exit status every command has for a stop.
+    stopped: list[int] = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda signum, frame: stopped.append(signum))
+    try:
+        uvicorn.Server(config).run()
+    except SystemExit:  # it could not start (the port in use, say): uvicorn said why
+        return EXIT_FAILED
+    if stopped:
+        print("patientpacks serve: stopped", file=sys.stderr)
+    return EXIT_INTERRUPTED
 
 
 def _url_host(host: str) -> str:

@@ -154,11 +154,11 @@ async def print_leaflet(request: Request) -> Response:
     """The leaflet filled in for one patient, as a PDF for the browser's own
     viewer; kept nowhere."""
     try:
-        form = await request.form(
-            max_files=0, max_fields=len(_RECORD_FIELDS) + len(_CHOICE_FIELDS) + 1, max_part_size=4096
-        )
+        form = await request.form(max_files=0, max_fields=len(_RECORD_FIELDS) + len(_CHOICE_FIELDS) + 1)
     except Exception:  # a body that is not a form of ours (Starlette raises 400s of its own kinds)
-        return _problem(request, 400, "the request is not the print form")
+        return _problem(
+            request, 400, "Not printed: the request is not the print form (a file, or too many fields)."
+        )
     refusal = cross_site_refusal(request, request.app.state.secrets, str(form.get(CSRF_FIELD, "")))
     if refusal:
         return _problem(request, 403, f"Not printed: {refusal}.")
