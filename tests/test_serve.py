@@ -24,15 +24,7 @@ from pypdf import PdfReader
 from patientpacks import api
 
 from .conftest import REPO, run_cli
-from .serve_fixtures import (  # noqa: F401  (fixtures)
-    BOTULINUM_TOXIN_INJECTION,
-    SNOMED_CT,
-    client,
-    client_for,
-    print_form,
-    render_pool,
-    small_dist,
-)
+from .serve_fixtures import BOTULINUM_TOXIN_INJECTION, SNOMED_CT, client_for, print_form
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -79,7 +71,7 @@ def test_print_returns_the_leaflet_filled_in_for_the_patient_and_keeps_nothing(
                 batch_number="C4521-B",
                 units="12,5",
                 injector="Ana Ruiz",
-            ),  # fmt: skip
+            ),
         )
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/pdf"

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from patientpacks import api
 
 from ..conftest import REPO
-from ..serve_fixtures import client, client_for, csrf_token, print_form, render_pool, small_dist  # noqa: F401
+from ..serve_fixtures import client_for, csrf_token, print_form
 from .conftest import pdf_facts
 
 TOKEN = "a-long-enough-test-token-0123"
