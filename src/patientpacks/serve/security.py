@@ -16,7 +16,7 @@
   none.
 - **Headers.** Every answer carries a Content-Security-Policy that allows
   only the server's own scripts, styles and images and no framing,
-  ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy: no-referrer``.
+  ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy: same-origin``.
 - **The access log** names the method, the path, the status and the time,
   never a query string (an Infobutton request may carry the patient's age
   and sex), never a form field, never a cookie or header.
@@ -48,7 +48,9 @@ HEADERS = [
         b"default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
     ),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    # same-origin, not no-referrer: with no-referrer Chrome sends "Origin: null"
+    # on the page's own form posts, which the cross-site check must refuse.
+    (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
 ]
 
