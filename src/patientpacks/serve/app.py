@@ -79,6 +79,8 @@ def create_app(settings: Settings, pool: api.RenderPool | None = None) -> Starle
             Route("/infobutton", routes.infobutton),
             Route("/sign-in", routes.sign_in, methods=["GET", "POST"]),
             Mount("/static", StaticFiles(packages=[("patientpacks.serve", "static")]), name="static"),
+            # The project's fonts (OFL), for pages in scripts the system may lack.
+            Mount("/fonts", StaticFiles(directory=settings.project.fonts_dir, check_dir=False), name="fonts"),
         ],
         middleware=[Middleware(GuardMiddleware, secrets_=secrets_)],
         lifespan=lifespan,

@@ -200,9 +200,9 @@ async def index(request: Request) -> Response:
     listing = await asyncio.to_thread(views.listing)
     titles = await asyncio.to_thread(views.titles, listing)
     stats = await asyncio.to_thread(api.stats, views.project)
-    completeness: dict[str, list] = {}
+    completeness: dict[str, dict] = {}
     for entry in stats.catalogues:
-        completeness.setdefault(entry.locale, []).append(entry)
+        completeness.setdefault(entry.locale, {})[entry.pack] = entry
     rows = [
         (job, listing.current_build(job), listing.built.get(job.relative_pdf_path)) for job in listing.jobs
     ]
@@ -212,6 +212,7 @@ async def index(request: Request) -> Response:
         rows=rows,
         titles=titles,
         completeness=completeness,
+        completeness_packs=sorted({entry.pack for entry in stats.catalogues}),
         failures=listing.failures,
         out_dir=views.out_dir,
     )

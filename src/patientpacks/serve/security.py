@@ -40,7 +40,7 @@ SESSION_COOKIE = "patientpacks_session"
 CSRF_COOKIE = "patientpacks_csrf"
 CSRF_FIELD = "csrf_token"
 #: Pages a browser may reach before it signs in.
-_OPEN_PATHS = ("/sign-in", "/static/")
+_OPEN_PATHS = ("/sign-in", "/static/", "/fonts/")
 
 HEADERS = [
     (

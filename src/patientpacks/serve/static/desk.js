@@ -45,22 +45,31 @@
       if (title) option.textContent = title;
     }
     pack.lang = locale.value.replace("_", "-");
+    pack.dir = "auto";
   }
 
   function showReviewDate() {
-    reviewShown.textContent = "";
     const days = data.reviewDays[pack.value + "/" + brand.value];
     const lang = locale.value.replace("_", "-");
-    const format = (day) => new Intl.DateTimeFormat(lang, { dateStyle: "long", timeZone: "UTC" }).format(day);
+    // The date in the patient's language, isolated from the English around it
+    // (an Arabic date would otherwise take the sentence's numbers with it).
+    const dated = (day) => {
+      const isolated = document.createElement("bdi");
+      isolated.lang = lang;
+      isolated.textContent = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeZone: "UTC" }).format(day);
+      return isolated;
+    };
     if (review.value) {
-      reviewShown.textContent = "Printed as: " + format(new Date(review.value + "T00:00:00Z"));
+      reviewShown.replaceChildren("Printed as ", dated(new Date(review.value + "T00:00:00Z")), ".");
     } else if (treated.value && days !== undefined) {
       const day = new Date(treated.value + "T00:00:00Z");
       day.setUTCDate(day.getUTCDate() + days);
-      reviewShown.textContent =
-        "Left blank, it is printed as " + format(day) + ": " + days + " days after the treatment (the clinic's review days).";
+      reviewShown.replaceChildren(
+        "Left blank, it is printed as ", dated(day), ": " + days + " days after the treatment (the clinic's review days).",
+      );
+    } else {
+      reviewShown.replaceChildren();
     }
-    reviewShown.lang = "";
   }
 
   let asked = 0;
