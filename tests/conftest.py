@@ -19,6 +19,10 @@ from patientpacks.build.translation_rules import load_translation_rules
 from patientpacks.cli import main
 from patientpacks.jobs import Leaflet, PageBoxes
 
+#: The web server's fixtures (the render pool, the application), for its tests
+#: here and in hostile/.
+pytest_plugins = ["tests.serve_fixtures"]
+
 REPO = Path(__file__).resolve().parents[1]
 #: The day every test runs on (SOURCE_DATE_EPOCH, which the tool honours):
 #: review dates are checked against it, so no test starts failing on a date.

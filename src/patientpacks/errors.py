@@ -100,3 +100,14 @@ class ManifestError(OutputError):
     trusted: every leaflet is rebuilt and a new manifest written.
     ``merge-manifests`` stops: build the named shard again.
     """
+
+
+class BusyError(PatientPacksError):
+    """Every worker is rendering and the queue of leaflets waiting is full.
+
+    Raised by a long-running caller's render pool (the server answers 503);
+    try again after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

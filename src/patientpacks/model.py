@@ -101,6 +101,18 @@ class SignOff:
 
 
 @dataclass(frozen=True)
+class Code:
+    """A clinical code a pack answers (an EHR's Infobutton request names the
+    procedure or the product by it): the code system's OID (SNOMED CT
+    ``2.16.840.1.113883.6.96``, RxNorm ``2.16.840.1.113883.6.88``), the code
+    and its display name."""
+
+    system: str
+    code: str
+    display: str
+
+
+@dataclass(frozen=True)
 class Pack:
     """One topic's content: metadata, a template and parameters."""
 
@@ -124,6 +136,8 @@ class Pack:
     fold: str = "none"
     #: The section templates, in order, named for the Jinja loader.
     sections: tuple[str, ...] = ()
+    #: The clinical codes the pack answers (``[[codes]]``).
+    codes: tuple[Code, ...] = ()
 
     @property
     def template_name(self) -> str:

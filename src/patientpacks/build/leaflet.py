@@ -9,15 +9,14 @@ a saved catalogue, template or stylesheet shows on the next leaflet.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from pathlib import Path
 
 from ..errors import MissingSafetyTranslationError
 from ..jobs import Job, Leaflet, TreatmentRecord
 from ..model import Project
-from .catalogue_reader import catalogue_bytes
-from .catalogues import LoadedCatalogue, RecordingTranslations, load_catalogue, source_catalogue
+from .catalogue_cache import CatalogueCache
+from .catalogues import LoadedCatalogue, RecordingTranslations
 from .checks import input_reasons, page_budget_reason, second_language_reasons, untranslated_messages_reason
 from .fonts import FontSetup, load_font_setup
 from .render_html import SecondLanguage, make_environment, render_leaflet_html, render_second_language
@@ -39,9 +38,7 @@ class LeafletBuilder:
         self.watch_files = watch_files
         self.environment = make_environment(project, watch_files=watch_files)
         self.renderer = LeafletRenderer(project)
-        #: Compiled catalogues by locale, path and the SHA-256 of the file and
-        #: of the translation rules ("" when files are not watched).
-        self._catalogues: dict[tuple[str, Path, str], LoadedCatalogue] = {}
+        self._catalogues = CatalogueCache(watch_files=watch_files)
 
     @property
     def fonts(self) -> FontSetup:
@@ -52,17 +49,7 @@ class LeafletBuilder:
         return load_translation_rules(self.project.templates_dir)  # read again when the file changes
 
     def _catalogue(self, locale: str, path: Path | None) -> LoadedCatalogue:
-        if path is None:
-            return source_catalogue()
-        if not self.watch_files and (locale, path, "") in self._catalogues:
-            return self._catalogues[(locale, path, "")]
-        data, rules = catalogue_bytes(path), self.rules
-        key = (locale, path, hashlib.sha256(data).hexdigest() + rules.digest if self.watch_files else "")
-        if key not in self._catalogues:
-            for stale in [cached for cached in self._catalogues if cached[:2] == key[:2]]:
-                del self._catalogues[stale]
-            self._catalogues[key] = load_catalogue(path, locale, data=data, rules=rules)
-        return self._catalogues[key]
+        return self._catalogues.get(locale, path, self.rules)
 
     def _current_renderer(self, html: str) -> LeafletRenderer:
         """The renderer, made again when a stylesheet or a font changed, or

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..model import Pack, SignOff
+from ..model import Code, Pack, SignOff
 from .config import Table, parameters, read_toml
 
 PAGE_SIZES = ("A4", "A5", "Letter")
+#: A code system named as HL7 names it, by its OID (digits and dots).
+_OID = re.compile(r"[0-2](\.(0|[1-9][0-9]*))+")
+#: A code: letters, digits, dots and hyphens (SNOMED CT, RxNorm, ICD-10, LOINC).
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,63}")
 LAYOUTS = ("guide", "card")
 #: "half": one sheet folded in half, printed as a booklet of 4, 8, ... pages.
 FOLDS = ("none", "half")
@@ -35,6 +40,7 @@ def load_pack(directory: Path) -> Pack:
             "parameters",
             "print_shop",
             "sections",
+            "codes",
         }
     )
     pack_id = top.text("id")
@@ -94,6 +100,7 @@ def load_pack(directory: Path) -> Pack:
 
     return Pack(
         id=pack_id,
+        codes=_codes(top, path),
         title=top.text("title"),
         directory=directory,
         template=template,
@@ -111,3 +118,23 @@ def load_pack(directory: Path) -> Pack:
         fold=fold,
         sections=tuple(f"{directory.name}/sections/{name}" for name in sections),
     )
+
+
+def _codes(top: Table, path: Path) -> tuple[Code, ...]:
+    """``[[codes]]``: each with ``system`` (an OID), ``code`` and ``display``."""
+    entries = top.get("codes", list, default=[])
+    codes = []
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            raise top.error("codes", f"entry {number} must be a table ([[codes]])")
+        table = Table(entry, path, f"codes[{number}].")
+        table.reject_unknown({"system", "code", "display"})
+        system, code = table.text("system"), table.text("code")
+        if not _OID.fullmatch(system):
+            raise table.error(
+                "system", f"must be the code system's OID, e.g. 2.16.840.1.113883.6.96, not {system!r}"
+            )
+        if not _CODE.fullmatch(code):
+            raise table.error("code", f"must be letters, digits, dots and hyphens, not {code!r}")
+        codes.append(Code(system=system, code=code, display=table.text("display")))
+    return tuple(codes)

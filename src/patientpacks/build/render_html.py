@@ -327,3 +327,18 @@ def render_leaflet_html(
         environment, [template_name or job.pack.template_name], job, catalogue, leaflet, second
     )
     return html, translations
+
+
+def render_title(environment: jinja2.Environment, job: Job, catalogue: LoadedCatalogue) -> str:
+    """A leaflet's title in its language, as plain text (for listings: the
+    server's pages), rendered from the pack's title template as the leaflet
+    renders it."""
+    leaflet = _leaflet_context(job, job.locale, catalogue, draft=False, font_stack=(), draft_mark="")
+    (title,), _ = _render_templates(environment, [job.pack.title_template_name], job, catalogue, leaflet)
+    return " ".join(markupsafe.Markup(title).striptags().split())
+
+
+def format_long_date(value: date, locale: str) -> str:
+    """A date as the leaflets print it (CLDR's long format, the locale's digits)."""
+    babel_locale = parse_locale(locale)
+    return native_digits(format_date(value, format="long", locale=babel_locale), babel_locale)

@@ -28,6 +28,7 @@ COMMANDS = {
     "check": "translate",
     "pseudo": "translate",
     "merge-manifests": "manifests",
+    "serve": "serve",
 }
 
 __all__ = ["COMMANDS", "EXIT_CODES", "main"]
