@@ -89,3 +89,13 @@ class OutputError(PatientPacksError):
 class UsageError(PatientPacksError):
     """The command line asks for something that does not exist (an unknown
     pack, brand or locale)."""
+
+
+class LogoError(ConfigError):
+    """A brand's logo cannot be drawn safely and completely (too large, not
+    a readable PNG or SVG, an SVG that refers to other files, holds text or
+    draws too much).
+
+    Raised by build/logos.py while the brand is read; reported against the
+    brand file's ``logo.file``. Fix or replace the logo file.
+    """
