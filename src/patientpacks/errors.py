@@ -96,6 +96,6 @@ class LogoError(ConfigError):
     a readable PNG or SVG, an SVG that refers to other files, holds text or
     draws too much).
 
-    Raised by build/logos.py while the brand is read; reported against the
+    Raised by build/logos.py and build/logo_svg.py while the brand is read; reported against the
     brand file's ``logo.file``. Fix or replace the logo file.
     """
