@@ -111,3 +111,13 @@ class BusyError(PatientPacksError):
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class LogoError(ConfigError):
+    """A brand's logo cannot be drawn safely and completely (too large, not
+    a readable PNG or SVG, an SVG that refers to other files, holds text or
+    draws too much).
+
+    Raised by build/logos.py and build/logo_svg.py while the brand is read; reported against the
+    brand file's ``logo.file``. Fix or replace the logo file.
+    """

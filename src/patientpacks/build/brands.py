@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import ConfigError
+from ..errors import ConfigError, LogoError
 from ..model import Brand, Colours, Contact, Logo, OutputProfile, Pack, ParameterValue
+from .brand_values import check_characters, check_phone_number
 from .config import ID, Table, key_line, parameters, read_toml
 from .contrast import contrast_failures
+from .logos import check_logo
 
 PAPER_SIZES = ("A4", "Letter")
 LOGO_SUFFIXES = (".svg", ".png")
@@ -18,7 +20,9 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 def load_brand(path: Path) -> Brand:
-    top = Table(read_toml(path), path)
+    data = read_toml(path)
+    check_characters(data, path)
+    top = Table(data, path)
     top.reject_unknown(
         {
             "name",
@@ -47,6 +51,12 @@ def load_brand(path: Path) -> Brand:
         raise logo.error("file", f"must be an SVG or PNG file, not {logo_path.name!r}")
     if not logo_path.is_file():
         raise logo.error("file", f"logo file not found: {logo_path}")
+    try:
+        check_logo(logo_path)
+    except LogoError as error:
+        raise ConfigError(
+            f"{logo.text('file')} {error}", path=path, line=key_line(path, "logo", "file"), key="logo.file"
+        ) from None
 
     colours = top.table("colours")
     colours.reject_unknown({"primary", "accent"})
@@ -62,6 +72,8 @@ def load_brand(path: Path) -> Brand:
 
     contact = top.table("contact")
     contact.reject_unknown({"phone", "email", "address", "website", "hours"})
+    check_phone_number(contact, "phone")
+    check_phone_number(top, "emergency_number")
 
     qr = top.table("qr", required=False)
     qr.reject_unknown({"url"})
