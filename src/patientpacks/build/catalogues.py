@@ -7,8 +7,9 @@ a stale ``.mo`` file can never be used.
 
 from __future__ import annotations
 
+import html
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from .catalogue_reader import (
     read_catalogue,
 )
 from .signoffs import lapsed, read_signoff, signoff_path_of_catalogue, translation_review
-from .translation_rules import NO_RULES, TranslationRules
+from .translation_rules import ENGLISH_UNTRANSLATED_NOTE, NO_RULES, TranslationRules
 
 #: The language the templates are written in. Its leaflets use the source text.
 SOURCE_LOCALE = "en"
@@ -66,6 +67,9 @@ class LoadedCatalogue:
     rejected: dict[MessageKey, str] = field(default_factory=dict)
     #: The translation review (review.toml beside the catalogue); None for the source locale.
     review: SignOff | None = None
+    #: The words that mark a passage printed in the source language, in this
+    #: language (translation_rules.toml: never from the catalogue itself).
+    untranslated_note: str = ENGLISH_UNTRANSLATED_NOTE
 
     def has_translation(self, context: str | None, message: str) -> bool:
         return self.translations is None or (context, message) in self.translated
@@ -89,7 +93,7 @@ def load_catalogue(
     ``data``: the file's content, when the caller has read it already;
     ``rules``: the project's translation rules."""
     reading = read_catalogue(path, PSEUDO_LOCALES.get(locale, locale), template, data=data, rules=rules)
-    return compile_catalogue(reading, locale)
+    return replace(compile_catalogue(reading, locale), untranslated_note=rules.untranslated_note(locale))
 
 
 def compile_catalogue(reading: CatalogueReading, locale: str) -> LoadedCatalogue:
@@ -132,40 +136,51 @@ class RecordingTranslations:
     Jinja's i18n extension calls these; each message that has no translation
     (untranslated, fuzzy, or not in the catalogue at all) falls back to the
     source text, as gettext does, but is recorded so that the leaflet is
-    marked draft and the manifest names it. Nothing falls back silently.
+    marked draft and the manifest names it, and is shown as what it is: in
+    its own language (``lang``, so a screen reader switches voice), marked on
+    the page with the note "not yet translated" in the leaflet's language
+    (leaflet.css draws both). Nothing falls back silently.
     """
 
     def __init__(self, catalogue: LoadedCatalogue) -> None:
         self.catalogue = catalogue
         self.missing: set[MessageKey] = set()
+        # Jinja formats every message with its variables (%): the note's own % signs are doubled.
+        note = html.escape(catalogue.untranslated_note, quote=True).replace("%", "%%")
+        self._fallback = (
+            f'<span class="untranslated" data-note="{note}"><span lang="{SOURCE_LOCALE}">{{}}</span></span>'
+        )
 
-    def _note(self, context: str | None, message: str) -> None:
-        if not self.catalogue.has_translation(context, message):
-            self.missing.add((context, message))
+    def _shown(self, context: str | None, message: str, text: str) -> str:
+        if self.catalogue.has_translation(context, message):
+            return text
+        self.missing.add((context, message))
+        return self._fallback.format(text)
 
     def gettext(self, message: str) -> str:
-        self._note(None, message)
         translations = self.catalogue.translations
-        return translations.gettext(message) if translations else message
+        return self._shown(None, message, translations.gettext(message) if translations else message)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        self._note(None, singular)
         translations = self.catalogue.translations
-        if translations:
-            return translations.ngettext(singular, plural, n)
-        return singular if n == 1 else plural
+        text = (
+            translations.ngettext(singular, plural, n) if translations else (singular if n == 1 else plural)
+        )
+        return self._shown(None, singular, text)
 
     def pgettext(self, context: str, message: str) -> str:
-        self._note(context, message)
         translations = self.catalogue.translations
-        return translations.pgettext(context, message) if translations else message
+        return self._shown(
+            context, message, translations.pgettext(context, message) if translations else message
+        )
 
     def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
-        self._note(context, singular)
         translations = self.catalogue.translations
         if translations:
-            return translations.npgettext(context, singular, plural, n)
-        return singular if n == 1 else plural
+            text = translations.npgettext(context, singular, plural, n)
+        else:
+            text = singular if n == 1 else plural
+        return self._shown(context, singular, text)
 
     @property
     def missing_safety(self) -> list[str]:

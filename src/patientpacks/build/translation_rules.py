@@ -6,6 +6,9 @@ code (catalogues come from outside translators; see SECURITY.md).
   of a draft above the English ones and at the start of its title. Taken from
   a catalogue, a translation could turn a draft's mark into its opposite
   ("APROBADO"). A locale not listed gets the English words alone.
+- ``[not_translated]``: the note, in each language, beside a passage of a
+  draft that prints in English because it has no usable translation; from a
+  catalogue, a translation could hide the mark. English when not listed.
 - ``[[numbers]]``: translations a reviewer read that legitimately write the
   source's numbers otherwise (a "2" written as a word), and the numbers they
   may carry instead (message_checks.changed_numbers checks all others).
@@ -25,6 +28,7 @@ from .config import Table, read_toml
 
 RULES_FILE = "translation_rules.toml"
 ENGLISH_DRAFT_MARK = "DRAFT — not for patient use"
+ENGLISH_UNTRANSLATED_NOTE = "not yet translated"
 
 #: A message: (msgctxt, msgid).
 MessageKey = tuple[str | None, str]
@@ -44,6 +48,7 @@ class AcceptedNumbers:
 @dataclass(frozen=True)
 class TranslationRules:
     draft_marks: Mapping[str, str] = field(default_factory=dict)
+    untranslated_notes: Mapping[str, str] = field(default_factory=dict)
     accepted_numbers: tuple[AcceptedNumbers, ...] = ()
     #: The SHA-256 of the file ("" when the project has none).
     digest: str = ""
@@ -52,6 +57,14 @@ class TranslationRules:
         """The draft words in ``locale`` (or its language), else the English ones."""
         return (
             self.draft_marks.get(locale) or self.draft_marks.get(locale.split("_")[0]) or ENGLISH_DRAFT_MARK
+        )
+
+    def untranslated_note(self, locale: str) -> str:
+        """The "not yet translated" note in ``locale`` (or its language), else the English one."""
+        return (
+            self.untranslated_notes.get(locale)
+            or self.untranslated_notes.get(locale.split("_")[0])
+            or ENGLISH_UNTRANSLATED_NOTE
         )
 
     def numbers_accepted(self, locale: str, key: MessageKey) -> list[Counter[str]]:
@@ -83,9 +96,11 @@ def load_translation_rules(templates_dir: Path) -> TranslationRules:
 @functools.lru_cache(maxsize=4)
 def _parse_rules(path: Path, digest: str) -> TranslationRules:
     rules = Table(read_toml(path), path)
-    rules.reject_unknown({"draft_mark", "numbers"})
+    rules.reject_unknown({"draft_mark", "not_translated", "numbers"})
     marks = rules.table("draft_mark", required=False)
     draft_marks = {locale: marks.text(locale) for locale in marks.data}
+    notes = rules.table("not_translated", required=False)
+    untranslated_notes = {locale: notes.text(locale) for locale in notes.data}
     accepted = []
     for index, entry in enumerate(rules.get("numbers", list, default=[])):
         if not isinstance(entry, dict):
@@ -103,4 +118,4 @@ def _parse_rules(path: Path, digest: str) -> TranslationRules:
                 why=table.text("why"),
             )
         )
-    return TranslationRules(draft_marks, tuple(accepted), digest)
+    return TranslationRules(draft_marks, untranslated_notes, tuple(accepted), digest)

@@ -25,7 +25,7 @@ from .common import (
     shard,
     whole_number,
 )
-from .progress import BuildProgress
+from .progress import BuildProgress, draft_reasons_summary
 
 DESCRIPTION = """\
 Build branded patient leaflets (PDF) for every pack x locale x brand found in
@@ -144,6 +144,12 @@ def make_parser() -> argparse.ArgumentParser:
         help="stop a leaflet whose worker needs more memory (default: %(default)s)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only failures and the summary")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="a line for every leaflet with its draft reasons, and every failure in full",
+    )
     parser.add_argument("--version", action="version", version=f"patientpacks {__version__}")
     return parser
 
@@ -182,7 +188,7 @@ def _build_options(project: Project, arguments: argparse.Namespace) -> BuildOpti
 
 def run_build(project: Project, arguments: argparse.Namespace) -> int:
     options = _build_options(project, arguments)
-    progress = BuildProgress(quiet=arguments.quiet)
+    progress = BuildProgress(quiet=arguments.quiet, verbose=arguments.verbose)
     stop = threading.Event()
     with progress, _stop_on_signals(stop):
         report = api.build(project, options, on_result=progress.result, on_start=progress.start, stop=stop)
@@ -195,6 +201,8 @@ def run_build(project: Project, arguments: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERRUPTED
+    for line in progress.repeated_failures():
+        print(line, file=sys.stderr)
     drafts = report.draft_count
     total = len(report.built) + len(report.unchanged)
     print(
@@ -202,7 +210,9 @@ def run_build(project: Project, arguments: argparse.Namespace) -> int:
         f"{total - drafts} publishable, {drafts} draft(s). Manifest: {report.manifest_path}"
     )
     if drafts:
-        print("Draft reasons are listed per leaflet in the manifest.")
+        print("Why the drafts are drafts (each reason once; -v and the manifest list them per leaflet):")
+        for line in draft_reasons_summary([*report.built, *report.unchanged]):
+            print(line)
     if report.failures or (arguments.strict and drafts):
         return EXIT_FAILED
     return EXIT_OK
