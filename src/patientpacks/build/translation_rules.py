@@ -9,6 +9,9 @@ code (catalogues come from outside translators; see SECURITY.md).
 - ``[not_translated]``: the note, in each language, beside a passage of a
   draft that prints in English because it has no usable translation; from a
   catalogue, a translation could hide the mark. English when not listed.
+- ``[[length]]``: how many characters the translation of a message may have
+  where space is tight (the card's title, the footer, the red safety
+  headings, the record box's labels); ``check`` reports one that is longer.
 - ``[[numbers]]``: translations a reviewer read that legitimately write the
   source's numbers otherwise (a "2" written as a word), and the numbers they
   may carry instead (message_checks.changed_numbers checks all others).
@@ -46,10 +49,20 @@ class AcceptedNumbers:
 
 
 @dataclass(frozen=True)
+class LengthBudget:
+    """At most ``characters`` for the translation of ``key``, where it prints (``where``)."""
+
+    key: MessageKey
+    characters: int
+    where: str
+
+
+@dataclass(frozen=True)
 class TranslationRules:
     draft_marks: Mapping[str, str] = field(default_factory=dict)
     untranslated_notes: Mapping[str, str] = field(default_factory=dict)
     accepted_numbers: tuple[AcceptedNumbers, ...] = ()
+    length_budgets: tuple[LengthBudget, ...] = ()
     #: The SHA-256 of the file ("" when the project has none).
     digest: str = ""
 
@@ -66,6 +79,9 @@ class TranslationRules:
             or self.untranslated_notes.get(locale.split("_")[0])
             or ENGLISH_UNTRANSLATED_NOTE
         )
+
+    def length_budget(self, key: MessageKey) -> LengthBudget | None:
+        return next((budget for budget in self.length_budgets if budget.key == key), None)
 
     def numbers_accepted(self, locale: str, key: MessageKey) -> list[Counter[str]]:
         """The numbers a reviewer accepted in the translation of ``key``, besides its source's."""
@@ -96,7 +112,7 @@ def load_translation_rules(templates_dir: Path) -> TranslationRules:
 @functools.lru_cache(maxsize=4)
 def _parse_rules(path: Path, digest: str) -> TranslationRules:
     rules = Table(read_toml(path), path)
-    rules.reject_unknown({"draft_mark", "not_translated", "numbers"})
+    rules.reject_unknown({"draft_mark", "not_translated", "numbers", "length"})
     marks = rules.table("draft_mark", required=False)
     draft_marks = {locale: marks.text(locale) for locale in marks.data}
     notes = rules.table("not_translated", required=False)
@@ -118,4 +134,15 @@ def _parse_rules(path: Path, digest: str) -> TranslationRules:
                 why=table.text("why"),
             )
         )
-    return TranslationRules(draft_marks, untranslated_notes, tuple(accepted), digest)
+    budgets = []
+    for index, entry in enumerate(rules.get("length", list, default=[])):
+        if not isinstance(entry, dict):
+            raise rules.error(f"length[{index}]", "must be a table ([[length]])")
+        table = Table(entry, path, f"length[{index}].")
+        table.reject_unknown({"message", "context", "characters", "where"})
+        characters = table.get("characters", int)
+        if characters < 1:
+            raise table.error("characters", "must be at least 1")
+        key = (table.get("context", str, default=None), table.get("message", str))
+        budgets.append(LengthBudget(key, characters, table.text("where")))
+    return TranslationRules(draft_marks, untranslated_notes, tuple(accepted), tuple(budgets), digest)

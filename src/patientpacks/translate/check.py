@@ -14,7 +14,7 @@ from ..build.brands import load_brand
 from ..build.catalogue_reader import CatalogueReading
 from ..build.catalogues import SOURCE_LOCALE, catalogue_path, discover_locales
 from ..build.fonts import FontSetup, load_font_setup
-from ..build.message_checks import forms
+from ..build.message_checks import forms, over_length_budget
 from ..build.options import BuildOptions
 from ..build.packs import load_pack
 from ..build.pipeline import build
@@ -78,11 +78,16 @@ def check_catalogue(
         for problem in reading.problems
     ]
     if reading.catalog is not None:
+        rules = load_translation_rules(project.templates_dir)
         for message in reading.catalog:
             for form in filter(None, forms(message.string) if message.id else ()):
                 problems += [
                     Problem(reading.path, message.lineno, text)
                     for text in _glyph_problems(fonts, form, locale, repr(form[:40]))
+                ]
+            if message.id:
+                problems += [
+                    Problem(reading.path, message.lineno, text) for text in over_length_budget(message, rules)
                 ]
     if reading.catalog is not None and not reading.blocking:
         problems += review_problems(reading)
