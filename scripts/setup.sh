@@ -10,12 +10,13 @@ cd "$(dirname "$0")/.."
 # to ship in the repository; the other fonts are in assets/fonts); poppler-utils
 # (pdftoppm), mupdf-tools (mutool) and ghostscript render pages to PNG for
 # looking at them, and the tests compare what each renderer draws (PDFium comes
-# from PyPI, pypdfium2).
+# from PyPI, pypdfium2); gettext's msgcat formats a catalogue as Poedit saves
+# it (tests/test_round_trips.py).
 # With --bench, also what the benchmark's warm-Chromium comparison needs:
 # Debian's chromium and Playwright (which drives it; it downloads no browser).
 bench=false
 [ "${1:-}" = "--bench" ] && bench=true
-system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk poppler-utils mupdf-tools ghostscript)
+system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk poppler-utils mupdf-tools ghostscript gettext)
 $bench && system_packages+=(chromium)
 missing=()
 for package in "${system_packages[@]}"; do
