@@ -72,7 +72,7 @@ def catalogue_stats(project: Project, pack_ids: list[str]) -> list[CatalogueStat
             problem = (reading.blocking or reading.problems)[0]
             where = shown_path(problem.path) + (f":{problem.line}" if problem.line else "")
             rows += [
-                CatalogueStats(locale, pack_id, 0, 0, 0, False, f"{where}: {problem.message}")
+                CatalogueStats(locale, pack_id, 0, 0, 0, False, broken=f"{where}: {problem.message}")
                 for pack_id in pack_ids
             ]
             continue
