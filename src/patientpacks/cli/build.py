@@ -35,7 +35,8 @@ give the same bytes. Other editions are built beside it on request.
 
 A leaflet is publishable only when its pack is clinically signed off and not
 past its review date, its safety notes are checked against a product label, and
-its catalogue is complete and reviewed. Otherwise it is built as a draft, with
+its catalogue is complete and reviewed, with nothing changed since either
+sign-off. Otherwise it is built as a draft, with
 a "DRAFT - not for patient use" mark on every page, and the manifest says why.
 """
 
@@ -56,6 +57,8 @@ translator commands (each has --help):
   patientpacks init LOCALE    start a catalogue for any CLDR language
   patientpacks stats [--json] translated, fuzzy, untranslated per locale and pack
   patientpacks check [--locale X]   everything a translator must fix
+  patientpacks review LOCALE --by NAME   sign off a translation as it is now
+  patientpacks signoff PACK --by NAME    sign off a pack's clinical content as it is now
   patientpacks pseudo         regenerate the pseudo-locale en_XA
 
 other commands:
