@@ -163,3 +163,17 @@ def test_a_signoff_typed_into_pack_toml_is_refused_with_the_command_to_use(
     failure = capsys.readouterr().err
     assert "pack.toml: signoff: a clinical sign-off is kept in signoff.toml" in failure
     assert "patientpacks signoff aftercare-card --by NAME" in failure
+
+
+def test_a_reviewer_named_in_a_script_no_catalogue_uses_prints_in_the_small_print(
+    project: Path, tmp_path: Path
+) -> None:
+    # 龘 is in no catalogue: the font subsets are made from the project's text, sign-offs included.
+    assert run_cli(project, "review", "zh_Hans", "--by", "龘医生", "--on", "2026-11-21") == 0
+    out = tmp_path / "out"
+    assert run_cli(project, *card_build(out), "--locale", "zh_Hans") == 0
+    entry = manifest_entry(out, "harbour-lane-uk/zh_Hans/aftercare-card")
+    assert entry is not None and not [
+        reason for reason in entry["reasons"] if reason.startswith("translation")
+    ]
+    assert "龘医生" in pdf_text(out / "harbour-lane-uk/zh_Hans/aftercare-card.pdf")
