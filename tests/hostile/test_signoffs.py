@@ -44,8 +44,7 @@ def pdf_text(path: Path) -> str:
 def test_a_safety_line_changed_after_review_drafts_the_leaflet_and_check_shows_old_and_new(
     project: Path, tmp_path: Path, capsys
 ) -> None:
-    sign_everything_off(project)
-    assert build_card(project, tmp_path / "signed")["status"] == "publishable"
+    sign_everything_off(project)  # publishable as signed: tests/test_publishing.py
     set_translation(project, BLADDER, "pérdida leve del control de la vejiga", context="safety")
 
     entry = build_card(project, tmp_path / "changed")
