@@ -82,6 +82,13 @@ def test_a_half_translated_language_is_previewed_marked_as_a_preview(
 
 
 def test_every_message_not_printed_as_translated_is_highlighted(italian_preview: api.PreviewLeaflet) -> None:
+    # Each is found on the page, but the QR code's alt text, which is read out, not printed.
+    unseen = {m.msgid for m in italian_preview.highlighted} - {
+        m.msgid
+        for m in italian_preview.highlighted
+        if m.number in {area.number for area in italian_preview.areas}
+    }
+    assert unseen == {"QR code linking to %(url)s"}
     states = {message.msgid: message.state for message in italian_preview.messages}
     assert states[FUZZY] == "fuzzy" and states[UNUSABLE] == "unusable"
     assert states["Safety: when to get help"] == "missing-safety"
@@ -142,10 +149,13 @@ def test_the_translator_sees_the_page_follow_a_saved_catalogue(
     page.goto(f"{preview_server}/preview/it/{PACK}?brand={BRAND}")
     heading = page.locator("#messages-heading")
     before = heading.inner_text()
-    first = page.locator("details").first
-    first.locator("summary").click()
-    expect(first.locator("dd").first).to_have_text(first.locator("dd code").first.inner_text())
-    assert "messages.po:" in first.inner_text()
+    # A click on a highlighted line of the page opens what the translator needs beside it.
+    fuzzy = page.locator("details", has_text=f"fuzzy: {FUZZY}")
+    number = fuzzy.get_attribute("data-number")
+    page.locator(f'.preview-area[data-number="{number}"]').first.click()
+    expect(fuzzy).to_have_attribute("open", "")
+    assert FUZZY in fuzzy.locator("dd").first.inner_text()
+    assert "locales/it/LC_MESSAGES/messages.po:" in fuzzy.inner_text()
     page.wait_for_timeout(300)  # the event stream connects
 
     def translate_the_footer(catalog) -> None:

@@ -64,7 +64,7 @@ from .model import Project
 if TYPE_CHECKING:
     from .build.leaflet import LeafletBuilder
     from .build.listing import TitleRenderer
-    from .build.preview import PreviewMessage
+    from .build.preview import MessageArea, PreviewMessage
     from .translate.check import CheckReport, PackReadability
     from .translate.stats import StatsReport
 
@@ -80,6 +80,7 @@ __all__ = [
     "CheckReport",
     "Edition",
     "Limits",
+    "MessageArea",
     "PackReadability",
     "Plan",
     "PreviewLeaflet",
@@ -504,6 +505,8 @@ class PreviewLeaflet:
     messages: tuple[PreviewMessage, ...]
     #: Why the leaflet, built now, would be a draft.
     reasons: tuple[str, ...]
+    #: Where each highlighted message went, line by line, page by page.
+    areas: tuple[MessageArea, ...]
 
     @property
     def highlighted(self) -> tuple[PreviewMessage, ...]:
@@ -526,10 +529,11 @@ def preview_leaflet(project: Project, *, pack: str, locale: str, brand: str) -> 
         raise PatientPacksError(reasons or f"no such leaflet: {brand}/{locale}/{pack}")
     job = planned.jobs[0]
     with _builders_lock:
-        pdf, pages, messages, reasons = _builder(project, today).preview(job)
+        pdf, pages, messages, areas, reasons = _builder(project, today).preview(job)
     return PreviewLeaflet(
-        label=job.label, pdf=pdf, pages=pages, messages=tuple(messages), reasons=tuple(reasons)
-    )
+        label=job.label, pdf=pdf, pages=pages, messages=tuple(messages), reasons=tuple(reasons),
+        areas=tuple(areas),
+    )  # fmt: skip
 
 
 def _preview_inputs(project: Project, locale: str) -> tuple[Path, Path]:

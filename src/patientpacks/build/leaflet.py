@@ -20,7 +20,15 @@ from .catalogue_reader import read_catalogue
 from .catalogues import LoadedCatalogue, RecordingTranslations
 from .checks import input_reasons, page_budget_reason, second_language_reasons, untranslated_messages_reason
 from .fonts import FontSetup, load_font_setup
-from .preview import PREVIEW_MARK, PreviewMessage, PreviewTranslations, describe_messages, mark_html
+from .preview import (
+    PREVIEW_MARK,
+    MessageArea,
+    PreviewMessage,
+    PreviewTranslations,
+    describe_messages,
+    mark_html,
+    message_areas,
+)
 from .render_html import SecondLanguage, make_environment, render_leaflet_html, render_second_language
 from .render_pdf import LeafletRenderer, renderer_inputs_key
 from .translation_rules import TranslationRules, load_translation_rules
@@ -137,7 +145,7 @@ class LeafletBuilder:
             job=job, pdf=pdf, pages=len(boxes), html=html, reasons=tuple(reasons), page_boxes=boxes
         )
 
-    def preview(self, job: Job) -> tuple[bytes, int, list[PreviewMessage], list[str]]:
+    def preview(self, job: Job) -> tuple[bytes, int, list[PreviewMessage], list[MessageArea], list[str]]:
         """A translator's preview of a leaflet (preview.py): its PDF, page
         count, the messages it printed and why it would be a draft. Never a
         leaflet: marked as a preview on every page, and a missing safety
@@ -154,15 +162,18 @@ class LeafletBuilder:
         )
         messages = describe_messages(self.project, reading, recording.order)
         html = mark_html(html, messages)
+        areas: list[MessageArea] = []
         blank_page = (
             self._html(job, catalogue, draft=False, template_name="blank_page.html")[0]
             if job.is_booklet
             else None
         )
-        pdf, boxes = self._current_renderer(html).render(html, job, blank_page)
+        pdf, boxes = self._current_renderer(html).render(
+            html, job, blank_page, on_layout=lambda document: areas.extend(message_areas(document))
+        )
         reasons = input_reasons(job, catalogue, self.today)
         reasons += filter(None, [untranslated_messages_reason(catalogue, recording.missing)])
-        return pdf, len(boxes), messages, reasons
+        return pdf, len(boxes), messages, areas, reasons
 
 
 def _refuse_missing_safety(record: RecordingTranslations, catalogue: LoadedCatalogue) -> None:

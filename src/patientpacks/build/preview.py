@@ -19,6 +19,8 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, read_po
+from weasyprint.document import Document
+from weasyprint.formatting_structure.boxes import InlineBox
 
 from ..model import Project
 from .catalogue_reader import DOMAIN, SAFETY_CONTEXT, CatalogueReading, MessageKey
@@ -68,6 +70,39 @@ class PreviewMessage:
     catalogue_line: str
     #: Where the templates use it (``templates/base.html:161``).
     sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MessageArea:
+    """Where a highlighted message went on a page: a line's worth of it (a
+    message over three lines has three), in fractions of the page's size."""
+
+    page: int  # from 1
+    number: int
+    left: float
+    top: float
+    width: float
+    height: float
+
+
+def message_areas(document: Document) -> list[MessageArea]:
+    """The areas of the numbered messages on each page of a laid-out preview."""
+    areas = []
+    for page_number, page in enumerate(document.pages, start=1):
+        for box in page._page_box.descendants():  # private, as in render_pdf.page_boxes (pinned)
+            number = box.element.get("data-preview-number") if isinstance(box, InlineBox) else None
+            if number is not None and box.element_tag == "span" and box.border_width() > 0:
+                areas.append(
+                    MessageArea(
+                        page=page_number,
+                        number=int(number),
+                        left=box.border_box_x() / page.width,
+                        top=box.border_box_y() / page.height,
+                        width=box.border_width() / page.width,
+                        height=box.border_height() / page.height,
+                    )
+                )
+    return areas
 
 
 class PreviewTranslations(RecordingTranslations):
