@@ -4,11 +4,19 @@ over the example project (or a private copy of it)."""
 
 from __future__ import annotations
 
+import contextlib
 import re
+import shutil
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import uvicorn
+from playwright.sync_api import Browser, sync_playwright
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from patientpacks import api
@@ -45,6 +53,37 @@ def client_for(project: Path, out_dir: Path, pool: api.RenderPool, token: str | 
 def client(small_dist: Path, render_pool: api.RenderPool) -> Iterator[TestClient]:
     with client_for(REPO, small_dist, render_pool) as client:
         yield client
+
+
+@contextlib.contextmanager
+def serving(app: Starlette) -> Iterator[str]:
+    """``app`` served on a free port of 127.0.0.1, in a thread of this process; its address."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False)
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium, driven by Playwright (which downloads no browser)."""
+    chromium = shutil.which("chromium")
+    assert chromium, "Debian's chromium is not installed: `bash scripts/setup.sh` installs it"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium)
+        yield browser
+        browser.close()
 
 
 def csrf_token(client: TestClient) -> str:

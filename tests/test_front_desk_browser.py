@@ -6,55 +6,28 @@ must run them."""
 from __future__ import annotations
 
 import io
-import shutil
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pdfplumber
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 
 from patientpacks import api
 from patientpacks.serve.app import Settings, create_app
 
 from .conftest import REPO
-from .serve_fixtures import BOTULINUM_TOXIN_INJECTION, SNOMED_CT
+from .serve_fixtures import BOTULINUM_TOXIN_INJECTION, SNOMED_CT, serving
 
 
 @pytest.fixture(scope="module")
 def live_server(small_dist: Path, render_pool: api.RenderPool) -> Iterator[str]:
     """The server on a free port of 127.0.0.1, in a thread of this process."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     app = create_app(Settings(project=api.open_project(REPO), out_dir=small_dist), pool=render_pool)
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False)
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    chromium = shutil.which("chromium")
-    assert chromium, "Debian's chromium is not installed: `bash scripts/setup.sh` installs it"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium)
-        yield browser
-        browser.close()
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture

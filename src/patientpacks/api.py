@@ -24,7 +24,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -64,6 +64,7 @@ from .model import Project
 if TYPE_CHECKING:
     from .build.leaflet import LeafletBuilder
     from .build.listing import TitleRenderer
+    from .build.preview import MessageArea, PreviewMessage
     from .translate.check import CheckReport, PackReadability
     from .translate.stats import StatsReport
 
@@ -79,8 +80,11 @@ __all__ = [
     "CheckReport",
     "Edition",
     "Limits",
+    "MessageArea",
     "PackReadability",
     "Plan",
+    "PreviewLeaflet",
+    "PreviewMessage",
     "RenderPool",
     "RenderedLeaflet",
     "StatsReport",
@@ -101,12 +105,17 @@ __all__ = [
     "match_locale",
     "merge_manifests",
     "open_project",
+    "page_pngs",
     "plan",
+    "preview_changes",
+    "preview_leaflet",
+    "preview_version",
     "readability_formula",
     "render_leaflet",
     "stats",
     "text_direction",
     "update",
+    "write_previews",
     "write_pseudo_locale",
 ]
 
@@ -348,6 +357,14 @@ def leaflet_title(project: Project, job: Job) -> str:
         return _title_renderers[project.root].title(job)
 
 
+def page_pngs(pdf: bytes, width_px: int = 600) -> tuple[bytes, ...]:
+    """A picture of each page of a PDF, ``width_px`` wide (PNG, quickly
+    compressed: for a page shown once, such as the translator's preview)."""
+    from .build.listing import page_pngs
+
+    return page_pngs(pdf, width_px, optimize=False)
+
+
 def first_page_png(pdf: bytes, width_px: int = 240) -> bytes:
     """A picture of a PDF's first page, ``width_px`` wide (PNG)."""
     from .build.listing import first_page_png
@@ -485,3 +502,124 @@ def readability_formula(locale: str) -> tuple[str, str]:
     from .translate.readability import FORMULAS
 
     return FORMULAS[locale].name, FORMULAS[locale].scale
+
+
+# --- The translator's preview ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreviewLeaflet:
+    """A translator's preview of one leaflet (build/preview.py): laid out as
+    the leaflet would be, in whatever state its catalogue is, each message
+    marked by its state. Never a leaflet: "PREVIEW — not for patients" on
+    every page, and nothing of it is written to an output folder or a
+    manifest."""
+
+    label: str  # brand/locale/pack
+    pdf: bytes
+    pages: int
+    #: Every message it printed, in order; the highlighted ones numbered from 1.
+    messages: tuple[PreviewMessage, ...]
+    #: Why the leaflet, built now, would be a draft.
+    reasons: tuple[str, ...]
+    #: Where each highlighted message went, line by line, page by page.
+    areas: tuple[MessageArea, ...]
+
+    @property
+    def highlighted(self) -> tuple[PreviewMessage, ...]:
+        return tuple(message for message in self.messages if message.number)
+
+
+def preview_leaflet(project: Project, *, pack: str, locale: str, brand: str) -> PreviewLeaflet:
+    """Preview one pack in ``locale`` (as ``brand`` prints it), however little
+    of it is translated: a safety message with no usable translation is
+    printed in English and highlighted as missing, where ``render_leaflet``
+    refuses the leaflet. A PatientPacksError when the catalogue cannot be
+    read at all, or a template is broken."""
+    today = clock.today()
+    options = BuildOptions(
+        out_dir=project.root / "dist", packs=(pack,), locales=(locale,), brands=(brand,), today=today
+    )
+    planned = plan(project, options)
+    if planned.failures or len(planned.jobs) != 1:
+        reasons = "; ".join(failure.error for failure in planned.failures)
+        raise PatientPacksError(reasons or f"no such leaflet: {brand}/{locale}/{pack}")
+    job = planned.jobs[0]
+    with _builders_lock:
+        pdf, pages, messages, areas, reasons = _builder(project, today).preview(job)
+    return PreviewLeaflet(
+        label=job.label, pdf=pdf, pages=pages, messages=tuple(messages), reasons=tuple(reasons),
+        areas=tuple(areas),
+    )  # fmt: skip
+
+
+def _preview_inputs(project: Project, locale: str) -> tuple[Path, Path]:
+    """The folders a preview of ``locale`` is made from: its catalogue's and
+    the templates. A UsageError for a locale with no catalogue (a name from
+    a request is never made a path before this)."""
+    from .build.catalogues import discover_locales
+
+    if locale not in discover_locales(project.locales_dir):
+        raise UsageError(
+            f"{locale[:40]!r} has no catalogue in locales/: start one with `patientpacks init LOCALE`"
+        )
+    return project.locales_dir / locale, project.templates_dir
+
+
+def preview_version(project: Project, locale: str) -> str:
+    """What a preview of ``locale`` was made from, in a few characters: it
+    changes when the locale's catalogue or a template is saved."""
+    import hashlib
+    import os
+
+    entries = []
+    for folder in _preview_inputs(project, locale):
+        for directory, _, files in os.walk(folder):
+            for name in files:
+                stat = os.stat(os.path.join(directory, name))
+                entries.append(f"{directory}/{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(sorted(entries)).encode()).hexdigest()[:16]
+
+
+async def preview_changes(project: Project, locale: str, since: str) -> AsyncIterator[str]:
+    """The next versions (``preview_version``) of a preview's inputs, from
+    ``since``: one each time the locale's catalogue or a template is saved,
+    within a fraction of a second (watchfiles; an editor's save is several
+    writes, gathered into one). Compared again every second besides, so a
+    save just before the watch began is not missed."""
+    import watchfiles
+
+    folders = [folder for folder in _preview_inputs(project, locale) if folder.is_dir()]
+    version = since
+    async for _changes in watchfiles.awatch(
+        *folders, debounce=200, step=50, rust_timeout=1000, yield_on_timeout=True
+    ):
+        current = preview_version(project, locale)
+        if current != version:
+            version = current
+            yield current
+
+
+def write_previews(project: Project, locale: str, out_dir: Path, *, brand: str | None = None) -> list[Path]:
+    """Write a preview PDF of every pack in ``locale`` to ``out_dir`` (as
+    ``brand``, default the first brand), named ``PACK.LOCALE.preview.pdf``.
+    A build's output folder (one with a manifest) is refused: previews are
+    never leaflets."""
+    from .build.output import MANIFEST_NAME, atomic_write_bytes
+
+    out_dir = Path(out_dir)
+    if (out_dir / MANIFEST_NAME).exists() or out_dir.resolve() == (project.root / "dist").resolve():
+        raise UsageError(f"{out_dir} holds a build's leaflets: give --out a folder of its own for previews")
+    planned = plan(project, BuildOptions(out_dir=project.root / "dist", locales=(locale,)))
+    brands = sorted({job.brand.id for job in planned.jobs})
+    if not brands:
+        raise UsageError(f"no leaflet can be planned in {locale!r}: run `patientpacks check {locale}`")
+    chosen = brand or brands[0]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for pack in sorted({job.pack.id for job in planned.jobs if job.brand.id == chosen}):
+        preview = preview_leaflet(project, pack=pack, locale=locale, brand=chosen)
+        path = out_dir / f"{pack}.{locale}.preview.pdf"
+        atomic_write_bytes(path, preview.pdf)
+        written.append(path)
+    return written

@@ -16,9 +16,19 @@ from ..errors import MissingSafetyTranslationError
 from ..jobs import Job, Leaflet, TreatmentRecord
 from ..model import Project
 from .catalogue_cache import CatalogueCache
+from .catalogue_reader import read_catalogue
 from .catalogues import LoadedCatalogue, RecordingTranslations
 from .checks import input_reasons, page_budget_reason, second_language_reasons, untranslated_messages_reason
 from .fonts import FontSetup, load_font_setup
+from .preview import (
+    PREVIEW_MARK,
+    MessageArea,
+    PreviewMessage,
+    PreviewTranslations,
+    describe_messages,
+    mark_html,
+    message_areas,
+)
 from .render_html import SecondLanguage, make_environment, render_leaflet_html, render_second_language
 from .render_pdf import LeafletRenderer, renderer_inputs_key
 from .translation_rules import TranslationRules, load_translation_rules
@@ -134,6 +144,36 @@ class LeafletBuilder:
         return Leaflet(
             job=job, pdf=pdf, pages=len(boxes), html=html, reasons=tuple(reasons), page_boxes=boxes
         )
+
+    def preview(self, job: Job) -> tuple[bytes, int, list[PreviewMessage], list[MessageArea], list[str]]:
+        """A translator's preview of a leaflet (preview.py): its PDF, page
+        count, the messages it printed and why it would be a draft. Never a
+        leaflet: marked as a preview on every page, and a missing safety
+        message is printed in English, highlighted, instead of refusing it."""
+        catalogue = self._catalogue(job.locale, job.catalogue_path)
+        recording = PreviewTranslations(catalogue)
+        html, _ = render_leaflet_html(
+            self.environment, job, catalogue, draft=True,
+            font_stack=self.renderer.css_font_stack(self.fonts.stack_for(job.locale)),
+            draft_mark=PREVIEW_MARK, translations=recording,
+        )  # fmt: skip
+        reading = (
+            read_catalogue(job.catalogue_path, job.locale, rules=self.rules) if job.catalogue_path else None
+        )
+        messages = describe_messages(self.project, reading, recording.order)
+        html = mark_html(html, messages)
+        areas: list[MessageArea] = []
+        blank_page = (
+            self._html(job, catalogue, draft=False, template_name="blank_page.html")[0]
+            if job.is_booklet
+            else None
+        )
+        pdf, boxes = self._current_renderer(html).render(
+            html, job, blank_page, on_layout=lambda document: areas.extend(message_areas(document))
+        )
+        reasons = input_reasons(job, catalogue, self.today)
+        reasons += filter(None, [untranslated_messages_reason(catalogue, recording.missing)])
+        return pdf, len(boxes), messages, areas, reasons
 
 
 def _refuse_missing_safety(record: RecordingTranslations, catalogue: LoadedCatalogue) -> None:

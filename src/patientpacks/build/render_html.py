@@ -217,8 +217,9 @@ def _render_templates(
     catalogue: LoadedCatalogue,
     leaflet: LeafletContext,
     second: SecondLanguage | None = None,
+    translations: RecordingTranslations | None = None,
 ) -> tuple[list[str], RecordingTranslations]:
-    translations = RecordingTranslations(catalogue)
+    translations = translations or RecordingTranslations(catalogue)
     # The environment is shared by every leaflet a process renders, one at a
     # time; installing the callables just rebinds four globals.
     environment.install_gettext_translations(translations, newstyle=True)
@@ -311,12 +312,14 @@ def render_leaflet_html(
     template_name: str | None = None,
     second: SecondLanguage | None = None,
     treatment: TreatmentRecord | None = None,
+    translations: RecordingTranslations | None = None,
 ) -> tuple[str, RecordingTranslations]:
     """Render one leaflet (or another template, such as the blank page that
     pads a booklet, with the leaflet's context); return its HTML and the
     record of what was translated. ``draft_mark``: the draft words in the
     leaflet's language; ``treatment``: one patient's treatment record,
-    printed as plain text."""
+    printed as plain text; ``translations``: the gettext functions to render
+    with (a translator's preview marks each message)."""
     leaflet = replace(
         _leaflet_context(
             job, job.locale, catalogue, draft=draft, font_stack=font_stack, draft_mark=draft_mark
@@ -324,7 +327,7 @@ def render_leaflet_html(
         treatment=treatment,
     )
     (html,), translations = _render_templates(
-        environment, [template_name or job.pack.template_name], job, catalogue, leaflet, second
+        environment, [template_name or job.pack.template_name], job, catalogue, leaflet, second, translations
     )
     return html, translations
 

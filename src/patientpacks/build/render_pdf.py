@@ -15,7 +15,7 @@ import hashlib
 import logging
 import mimetypes
 import string
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -228,11 +228,17 @@ class LeafletRenderer:
             )
 
     def render(
-        self, html: str, job: Job, blank_page_html: str | None = None
+        self,
+        html: str,
+        job: Job,
+        blank_page_html: str | None = None,
+        on_layout: Callable[[Document], None] = lambda document: None,
     ) -> tuple[bytes, tuple[PageBoxes, ...]]:
         """Return the PDF and each of its pages' boxes (see :func:`page_boxes`).
         With ``blank_page_html``, blank pages are added before the last page to
-        make a multiple of 4 (a folded booklet keeps its back page at the back)."""
+        make a multiple of 4 (a folded booklet keeps its back page at the back).
+        ``on_layout`` is given the laid-out document (the translator's preview
+        reads where each message went)."""
         label = job.label
         try:
             document = self._layout(html, job)
@@ -241,6 +247,7 @@ class LeafletRenderer:
                     self._layout(blank_page_html, job).pages[0] for _ in range(-len(document.pages) % 4)
                 ]
                 document = document.copy([*document.pages[:-1], *blanks, document.pages[-1]])
+            on_layout(document)
             # Leaflets never carry files: drop any attachment the HTML named.
             document.metadata.attachments = []
             # The page keeps its bidi isolates; the bookmarks and the title bar get none.

@@ -31,6 +31,7 @@ COMMANDS = {
     "pseudo": "translate",
     "merge-manifests": "manifests",
     "serve": "serve",
+    "preview": "preview",
 }
 
 __all__ = ["COMMANDS", "EXIT_CODES", "main"]

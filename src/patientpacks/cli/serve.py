@@ -9,6 +9,9 @@ import logging
 import os
 import signal
 import sys
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import UsageError
@@ -80,15 +83,7 @@ def run(command: str, argv: list[str], project_root: Path | None) -> int:
     arguments = make_parser().parse_args(argv)
     token = access_token(arguments.host, arguments.token)
     project = resolve_project(arguments, project_root)
-    try:
-        import uvicorn
-
-        from ..serve.app import Settings, create_app
-    except ImportError as error:
-        raise UsageError(
-            f"patientpacks serve needs the web server's libraries ({error.name} is missing): "
-            "install them with `pip install 'patientpacks[serve]'` (the set-up does)"
-        ) from None
+    Settings, create_app = server_modules(command)
     from ..api import Limits
 
     settings = Settings(
@@ -96,16 +91,41 @@ def run(command: str, argv: list[str], project_root: Path | None) -> int:
         workers=arguments.workers, queue=arguments.queue,
         limits=Limits(seconds=arguments.time_limit, memory_mb=arguments.memory_limit),
     )  # fmt: skip
+    return run_server(
+        create_app(settings), arguments.host, arguments.port,
+        f"patientpacks serve: the front desk is at http://{_url_host(arguments.host)}:{arguments.port}/ (Ctrl-C stops it)",
+    )  # fmt: skip
+
+
+def server_modules(command: str) -> tuple[type, Callable]:
+    """The server's Settings and create_app, or a UsageError saying what to install."""
+    try:
+        import uvicorn  # noqa: F401  (missing: said now, before anything starts)
+        import watchfiles  # noqa: F401
+
+        from ..serve.app import Settings, create_app
+    except ImportError as error:
+        raise UsageError(
+            f"patientpacks {command} needs the web server's libraries ({error.name} is missing): "
+            "install them with `pip install 'patientpacks[serve]'` (the set-up does)"
+        ) from None
+    return Settings, create_app
+
+
+def run_server(
+    app: object, host: str, port: int, banner: str, on_started: Callable[[], None] = lambda: None
+) -> int:
+    """Serve ``app`` until Ctrl-C or SIGTERM (``on_started``: called once it listens)."""
+    import uvicorn
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     config = uvicorn.Config(
-        create_app(settings), host=arguments.host, port=arguments.port,
+        app, host=host, port=port,
         # The server's own access log (security.py) names no query string:
         # uvicorn's would print the Infobutton's, with the patient's age and sex.
         access_log=False, log_config=None, server_header=False, timeout_graceful_shutdown=10,
     )  # fmt: skip
-    print(
-        f"patientpacks serve: the front desk is at http://{_url_host(arguments.host)}:{arguments.port}/ (Ctrl-C stops it)"
-    )
+    print(banner)
     # uvicorn handles Ctrl-C and SIGTERM itself (it stops taking requests,
     # finishes those in hand, and the application ends its workers), then
     # raises the signal again for the handler it found: this one, which
@@ -113,13 +133,23 @@ def run(command: str, argv: list[str], project_root: Path | None) -> int:
     stopped: list[int] = []
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda signum, frame: stopped.append(signum))
+    server = uvicorn.Server(config)
+    threading.Thread(target=_when_started, args=(server, on_started), daemon=True).start()
     try:
-        uvicorn.Server(config).run()
+        server.run()
     except SystemExit:  # it could not start (the port in use, say): uvicorn said why
         return EXIT_FAILED
     if stopped:
         print("patientpacks serve: stopped", file=sys.stderr)
     return EXIT_INTERRUPTED
+
+
+def _when_started(server: object, on_started: Callable[[], None]) -> None:
+    while not server.started:
+        if server.should_exit:
+            return
+        time.sleep(0.05)
+    on_started()
 
 
 def _url_host(host: str) -> str:

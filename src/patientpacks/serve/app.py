@@ -23,7 +23,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import api
-from . import routes
+from . import preview, routes
 from .security import GuardMiddleware, Secrets
 from .views import Views
 
@@ -78,6 +78,7 @@ def create_app(settings: Settings, pool: api.RenderPool | None = None) -> Starle
             Route("/thumbnails/{sha256}.png", routes.thumbnail),
             Route("/infobutton", routes.infobutton),
             Route("/sign-in", routes.sign_in, methods=["GET", "POST"]),
+            *preview.ROUTES,
             Mount("/static", StaticFiles(packages=[("patientpacks.serve", "static")]), name="static"),
             # The project's fonts (OFL), for pages in scripts the system may lack.
             Mount("/fonts", StaticFiles(directory=settings.project.fonts_dir, check_dir=False), name="fonts"),
