@@ -39,6 +39,7 @@ from .fonts import (
     subset_system_faces,
     system_font_codepoints,
 )
+from .laid_out import laid_out_blocks
 from .pdf_print_shop import PrintShopOutput
 from .pdf_structure import fix_weasyprint_tagging, fixed_document_id, strip_bidi_controls_from_navigation
 from .pdf_text_layer import write_logical_text_layer
@@ -116,14 +117,17 @@ def _content_rectangle(box: Box) -> Rectangle:
     )
 
 
-def page_boxes(page: Page) -> PageBoxes:
+def page_boxes(page: Page, numbers: dict[int, int] | None = None) -> PageBoxes:
     """The boxes WeasyPrint laid ``page`` out in, from its @page rules: where
     the layout means text to go, for the printable-area check. The content
     box follows from the page's size and margins alone, a margin box from
     the margin and its own width (the footer's is the full width), never
-    from where the text went."""
+    from where the text went. With them, the blocks the page holds, for the
+    layout checks (laid_out.py); ``numbers``, shared by a document's pages,
+    numbers their elements."""
     page_box = page._page_box  # WeasyPrint keeps the laid-out page box private (pinned 70.0)
     return PageBoxes(
+        blocks=laid_out_blocks(page_box, {} if numbers is None else numbers),
         width=page.width * _MM_PER_PX,
         height=page.height * _MM_PER_PX,
         content_box=_content_rectangle(page_box),
@@ -264,4 +268,5 @@ class LeafletRenderer:
             raise  # the worker's memory limit: reported by pool.py
         except Exception as error:  # WeasyPrint raises many types; name the leaflet.
             raise RenderError(f"{label}: WeasyPrint failed: {type(error).__name__}: {error}") from error
-        return pdf, tuple(page_boxes(page) for page in document.pages)
+        numbers: dict[int, int] = {}
+        return pdf, tuple(page_boxes(page, numbers) for page in document.pages)
