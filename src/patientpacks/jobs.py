@@ -169,6 +169,9 @@ class LaidOutBlock:
     top: float
     bottom: float
     keep_together: bool = False
+    #: Whether it holds other recorded blocks (a numbered step: its heading
+    #: and paragraphs), read as a section rather than one piece.
+    holds_blocks: bool = False
     #: Text that must never stand alone on a line (the data-never-alone attribute).
     never_alone: str = ""
     #: How far its furthest line's text reaches past the line's box, sideways.

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import replace
 
 from weasyprint.formatting_structure.boxes import (
     AtomicInlineLevelBox,
@@ -58,6 +59,7 @@ def _record(box: Box, numbers: dict[int, int], blocks: list[LaidOutBlock], seen:
         and not isinstance(box, (LineBox, AtomicInlineLevelBox, TextBox))
         and box.style["display"][0] != "inline"
     ):
+        recorded = len(blocks)
         seen.add(id(element))  # anonymous boxes share their element's: recorded once
         lines = list(_lines(box))
         top = box.position_y + box.margin_top
@@ -74,9 +76,13 @@ def _record(box: Box, numbers: dict[int, int], blocks: list[LaidOutBlock], seen:
                 overflow_mm=max((_overflow(*line) for line in lines), default=0.0) * MM_PER_PX,
             )
         )
+    else:
+        recorded = None
     if isinstance(box, ParentBox) and not isinstance(box, LineBox):
         for child in box.children:
             _record(child, numbers, blocks, seen)
+    if recorded is not None and len(blocks) > recorded + 1:
+        blocks[recorded] = replace(blocks[recorded], holds_blocks=True)
 
 
 def _lines(box: Box) -> Iterator[tuple[LineBox, Box]]:

@@ -135,10 +135,13 @@ def _splits(pages: Sequence[PageBoxes]) -> list[LayoutFinding]:
             continue
         (first_page, first), *_ = split
         lines = sum(len(block.lines) for _, block in split)
-        if first.tag == "li" or first.keep_together or (first.tag == "p" and lines <= SHORT_BLOCK_LINES):
+        # A list item that holds headings and paragraphs (a numbered step)
+        # is a section: it may break between them, its paragraphs checked.
+        item = first.tag == "li" and not first.holds_blocks
+        if item or first.keep_together or (first.tag == "p" and lines <= SHORT_BLOCK_LINES):
             what = (
                 "a list item"
-                if first.tag == "li"
+                if item
                 else "a block kept whole"
                 if first.keep_together
                 else f"a paragraph of {lines} lines"
