@@ -92,8 +92,8 @@ def _compile(settings: dict[str, Any]) -> LocaleTypography:
     rules: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
         # A phone number (an isolated value of digits) in one piece, kept
         # with the words either side of it.
-        (re.compile(f"{FSI}[+(]?\\d[\\d ().-]*{PDI}"), _phone_number),
-        (re.compile(f"{_SPACES}(?={FSI}[+(]?\\d[\\d ().-]*{PDI})"), NBSP),
+        (re.compile(f"{FSI}[+(]?\\d[\\d ().{NBSP}-]*{PDI}"), _phone_number),
+        (re.compile(f"{_SPACES}(?={FSI}[+(]?\\d[\\d ().{NBSP}-]*{PDI})"), NBSP),
         (re.compile(f"(?<=\\d{PDI}){_SPACES}"), NBSP),
         # A number with the word or sign after it: its unit ("18 ans", "24 %"),
         # and in languages that write ordinals with a dot, a day with its
