@@ -34,7 +34,6 @@ from typing import Any
 
 import jinja2
 import markupsafe
-from babel import Locale
 
 from ..errors import TemplateError
 
@@ -145,7 +144,7 @@ def _typography(source: str, path: str, locale: str) -> LocaleTypography:
         table = tomllib.loads(source)
     except tomllib.TOMLDecodeError as error:
         raise TemplateError(f"not valid TOML: {error}", path=Path(path)) from None
-    settings = table.get(locale) or table.get(Locale.parse(locale).language) or {}
+    settings = table.get(locale) or table.get(locale.split("_")[0]) or {}
     return _compile(settings)
 
 
