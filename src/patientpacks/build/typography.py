@@ -94,6 +94,15 @@ def _compile(settings: dict[str, Any]) -> LocaleTypography:
         (re.compile(f"{FSI}[+(]?\\d[\\d ().{NBSP}-]*{PDI}"), _phone_number),
         (re.compile(f"{_SPACES}(?={FSI}[+(]?\\d[\\d ().{NBSP}-]*{PDI})"), NBSP),
         (re.compile(f"(?<=\\d{PDI}){_SPACES}"), NBSP),
+    ]
+    if words := settings.get("range_words"):  # "2 à 3 jours", "9h às 17h30": before a number's unit
+        rules.append(
+            (
+                re.compile(f"(?<=\\d)(\\S*){_SPACES}({_alternation(words)}){_SPACES}(?=\\d)"),
+                f"\\1{NBSP}\\2{NBSP}",
+            )
+        )
+    rules += [
         # A number with the word or sign after it: its unit ("18 ans", "24 %"),
         # and in languages that write ordinals with a dot, a day with its
         # month ("22. November"; elsewhere such a dot ends a sentence).
@@ -106,13 +115,6 @@ def _compile(settings: dict[str, Any]) -> LocaleTypography:
         # A full stop after an abbreviation's ("2026 г." + "."), not an ellipsis.
         (re.compile(f"(?<!\\.)\\.({PDI}?)\\.(?!\\.)"), ".\\1"),
     ]
-    if words := settings.get("range_words"):  # "2 à 3 jours", "9h às 17h30"
-        rules.append(
-            (
-                re.compile(f"(?<=\\d)(\\S*){_SPACES}({_alternation(words)}){_SPACES}(?=\\d)"),
-                f"\\1{NBSP}\\2{NBSP}",
-            )
-        )
     if words := settings.get("one_letter_words"):
         rules.append((re.compile(f"(?<!\\w)({_alternation(words)}){_SPACES}(?=\\S)"), f"\\1{NBSP}"))
     if quotes := settings.get("quotes"):
