@@ -251,6 +251,8 @@ class Leaflet:
     job: Job
     pdf: bytes
     pages: int
+    #: Its HTML, with the stylesheets and fonts it was laid out with linked
+    #: (render_pdf.LeafletRenderer.standalone_html): written beside the PDF.
     html: str
     reasons: tuple[str, ...] = field(default=())
     #: Each page's boxes as laid out (for printable_area.py, which checks

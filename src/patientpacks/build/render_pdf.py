@@ -16,6 +16,7 @@ import logging
 import mimetypes
 import string
 from collections.abc import Iterator
+from html import escape as html_escape
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -184,6 +185,7 @@ class LeafletRenderer:
         self._print_shops: dict[OutputProfile, PrintShopOutput] = {}
         self.family_names = {family: subset_family(family) for family in setup.system_families}
         self.fonts_css = font_face_rules(project, font_faces)
+        self.stylesheet_url = (project.templates_dir / "leaflet.css").resolve().as_uri()
         self.stylesheets = [
             CSS(
                 string=self.fonts_css,
@@ -192,11 +194,26 @@ class LeafletRenderer:
                 url_fetcher=self.fetcher,
             ),
             CSS(
-                filename=project.templates_dir / "leaflet.css",
+                url=self.stylesheet_url,
                 font_config=self.font_config,
                 url_fetcher=self.fetcher,
             ),
         ]
+
+    def standalone_html(self, html: str) -> str:
+        """``html`` with the stylesheets this renderer lays it out with
+        linked at the end of its head, where their rules come in the
+        cascade as they do in the render (after the head's own style):
+        ``weasyprint x.html x.pdf`` gives the same pages, and a browser shows
+        it styled. The fonts (the @font-face rules, inline) and the
+        stylesheet are file URLs of files in the project's asset folders
+        and the font cache, the only ones the renderer's fetcher serves."""
+        links = (
+            f"<style>{self.fonts_css}</style>\n"
+            f'<link rel="stylesheet" href="{html_escape(self.stylesheet_url)}">\n'
+        )
+        head_end = html.index("</head>")
+        return html[:head_end] + links + html[head_end:]
 
     def uncovered(self, html: str) -> frozenset[str]:
         """Characters of ``html`` that a system font could draw but its subset
