@@ -71,7 +71,8 @@ def typeset(locale: str, text: str) -> str:
             "cs", "v pondělí a v úterý", f"v{NBSP}pondělí a{NBSP}v{NBSP}úterý", id="cs one-letter words"
         ),
         pytest.param("en", "a word in English", "a word in English", id="en one-letter words free"),
-        pytest.param("de", 'ein "Botox"-Effekt', "ein „Botox“-Effekt", id="de quotation marks"),
+        pytest.param("de", "ein “Botox”-Effekt", "ein „Botox“-Effekt", id="de quotation marks"),
+        pytest.param("de", 'ein 2" Schnitt', 'ein 2" Schnitt', id="a straight quote left as written"),
         pytest.param("pl", "efekt “zdziwienia”", "efekt „zdziwienia”", id="pl quotation marks"),
         pytest.param("ru", "эффект “удивления”", "эффект «удивления»", id="ru quotation marks"),
         pytest.param(

@@ -119,10 +119,9 @@ def _compile(settings: dict[str, Any]) -> LocaleTypography:
         rules.append((re.compile(f"(?<!\\w)({_alternation(words)}){_SPACES}(?=\\S)"), f"\\1{NBSP}"))
     if quotes := settings.get("quotes"):
         opening, closing = quotes
-        rules += [
-            (re.compile('"([^"]*)"'), f"{opening}\\1{closing}"),
-            (re.compile("“([^“”]*)”"), f"{opening}\\1{closing}"),
-        ]
+        # Only English curly quotes: a straight " is left as written (it may
+        # be an inch, or text a translator means literally).
+        rules.append((re.compile("“([^“”]*)”"), f"{opening}\\1{closing}"))
     if settings.get("french_spacing"):
         rules += [
             (re.compile(f"(?<=[\\w)»{PDI}])[ {NBSP}{NARROW_NBSP}]?([;!?])(?=\\s|$)"), f"{NARROW_NBSP}\\1"),
