@@ -3,6 +3,7 @@ applied to the text a leaflet prints, never to its catalogue."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,15 @@ def test_the_built_leaflets_print_the_typeset_text(
 def test_dates_are_never_split_over_two_lines(example_dist: Path) -> None:
     html = (example_dist / "harbour-lane-uk/pl/neuromodulators.html").read_text(encoding="utf-8")
     assert f"22{NBSP}listopada{NBSP}2026" in html
+
+
+def test_chinese_sets_no_space_between_two_messages_of_a_paragraph(example_dist: Path) -> None:
+    # The template's whitespace between two {% trans %} blocks after 。
+    assert locale_typography(REPO / "templates", "zh_Hans").join_messages("<p>年龄。\n    治疗</p>") == (
+        "<p>年龄。治疗</p>"
+    )
+    assert locale_typography(REPO / "templates", "fr").join_messages("<p>Âge. \n Traitement</p>") == (
+        "<p>Âge. \n Traitement</p>"
+    )
+    html = (example_dist / "harbour-lane-uk/zh_Hans/neuromodulators.html").read_text(encoding="utf-8")
+    assert re.findall(r"[。，！？][ \t\n]+[^\s<]", html) == []

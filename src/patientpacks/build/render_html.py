@@ -228,16 +228,19 @@ def _render_templates(
     # time; installing the callables just rebinds four globals.
     environment.install_gettext_translations(translations, newstyle=True)
     # Every message printed as the language sets it (typography.py).
-    typeset_messages(environment, locale_typography(environment.templates_dir, leaflet.locale))
+    typography = locale_typography(environment.templates_dir, leaflet.locale)
+    typeset_messages(environment, typography)
     try:
         rendered = [
-            environment.get_template(name).render(
-                leaflet=leaflet,
-                pack=job.pack,
-                brand=job.brand,
-                params=job.parameters,
-                babel_locale=parse_locale(leaflet.locale),
-                second=second,
+            typography.join_messages(
+                environment.get_template(name).render(
+                    leaflet=leaflet,
+                    pack=job.pack,
+                    brand=job.brand,
+                    params=job.parameters,
+                    babel_locale=parse_locale(leaflet.locale),
+                    second=second,
+                )
             )
             for name in template_names
         ]

@@ -53,12 +53,25 @@ _LETTER = r"[^\W\d_]"
 #: Full-width punctuation (CJK), which carries its own space.
 _FULLWIDTH = "。，、；：！？（）「」『』【】《》〈〉"
 
+#: Template whitespace after full-width punctuation, before more text.
+_AFTER_FULLWIDTH = re.compile(f"(?<=[{_FULLWIDTH}])[ \t\n]+(?=[^\\s<])")
+
 
 @dataclass(frozen=True)
 class LocaleTypography:
     """The rules of one language, compiled: each a pattern and its replacement."""
 
     rules: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...]
+    #: Whether the language sets full-width punctuation (see join_messages).
+    fullwidth: bool = False
+
+    def join_messages(self, html: str) -> str:
+        """A rendered template (``html``) with no space between one message
+        and the next after full-width punctuation: the template's own
+        whitespace between two {% trans %} blocks of a paragraph, which
+        Chinese and Japanese do not set after 。 (the messages themselves
+        are set by ``apply``). Full-width punctuation is only ever text."""
+        return _AFTER_FULLWIDTH.sub("", html) if self.fullwidth else html
 
     def apply(self, text: str) -> str:
         """``text`` (HTML: a rendered message) set by the rules, its tags and
@@ -136,7 +149,7 @@ def _compile(settings: dict[str, Any]) -> LocaleTypography:
         ]
     if mark := settings.get("question_mark"):
         rules.append((re.compile("(?<=[\u0600-\u06ff\u200c])( ?)\\?"), f"\\1{mark}"))
-    return LocaleTypography(tuple(rules))
+    return LocaleTypography(tuple(rules), fullwidth=bool(settings.get("fullwidth")))
 
 
 @functools.lru_cache(maxsize=64)
