@@ -7,7 +7,7 @@ each page's ``PageBoxes``) and names the page and the text:
 - a page less than a quarter full when it is not the only page (a booklet's
   blank padding pages, which hold nothing, are blank on purpose);
 - a list item, a short paragraph or a block the stylesheet keeps whole
-  split over two pages;
+  split over two pages (not one taller than a page, which cannot be whole);
 - a write-in line on a line of its own, below its label;
 - text that must never be alone on a line (the emergency number) alone;
 - a line's text reaching past the line's box (the glyphs against the
@@ -36,6 +36,9 @@ LEAST_FILL = 0.25
 #: A line's text further than this past its box is outside it (the ink of
 #: an italic letter may reach a little past it by design).
 OVERFLOW_TOLERANCE_MM = 0.5
+
+#: A block this near its page's top started the page.
+_AT_THE_TOP_MM = 1.0
 
 HEADING_LAST = "heading last on its page"
 PAGE_ALMOST_EMPTY = "page almost empty"
@@ -138,12 +141,16 @@ def _splits(pages: Sequence[PageBoxes]) -> list[LayoutFinding]:
         # A list item that holds headings and paragraphs (a numbered step)
         # is a section: it may break between them, its paragraphs checked.
         item = first.tag == "li" and not first.holds_blocks
-        if item or first.keep_together or (first.tag == "p" and lines <= SHORT_BLOCK_LINES):
+        # A block kept whole that starts its page and still runs over is
+        # taller than a page (the large-print safety box): it cannot be whole.
+        taller_than_a_page = first.top <= pages[first_page - 1].content_box.top + _AT_THE_TOP_MM
+        kept_whole = first.keep_together and not taller_than_a_page
+        if item or kept_whole or (first.tag == "p" and lines <= SHORT_BLOCK_LINES):
             what = (
                 "a list item"
                 if item
                 else "a block kept whole"
-                if first.keep_together
+                if kept_whole
                 else f"a paragraph of {lines} lines"
             )
             findings.append(
