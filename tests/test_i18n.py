@@ -12,6 +12,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from patientpacks.build.plurals import PLURAL_OVERRIDES, cldr_rule, expected_plural_rule, parse_plural_rule
+from patientpacks.build.typography import locale_typography
 from patientpacks.translate.pseudo import pseudo_translate
 
 from .conftest import REPO, TODAY, run_cli
@@ -90,7 +91,10 @@ def test_plural_message_renders_the_cldr_form(project: Path, tmp_path: Path, loc
     )
     catalog = read_po((project / f"locales/{locale}/LC_MESSAGES/messages.po").open("rb"))
     message = next(m for m in catalog if isinstance(m.id, tuple) and m.id[0].startswith("Stay upright for"))
-    expected = message.string[cldr_index(locale, n)] % {"hours": n}
+    # As it prints: set by the language's typography (the number kept with its unit).
+    expected = locale_typography(project / "templates", locale).apply(
+        message.string[cldr_index(locale, n)] % {"hours": n}
+    )
     html = (out / f"harbour-lane-uk/{locale}/aftercare-card.html").read_text()
     assert expected in html
 

@@ -24,6 +24,7 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream, DictionaryObject
 
 from patientpacks.build.glyph_text import glyph_texts
+from patientpacks.build.typography import locale_typography
 
 from .conftest import REPO, translated_draft_mark
 
@@ -351,7 +352,9 @@ def test_the_clinic_phone_number_reads_in_its_own_order(every_example_pdf, brand
         locale = pdf.parts[-2]
         read = without_invisibles(text_in_the_flow(pdf, locale))
         for message, context in (("Phone: %(phone)s", None), ("Call the clinic on %(phone)s", "safety")):
-            expected = without_invisibles(translated(locale, message, context) % {"phone": phone})
+            # As it prints: the number isolated, set by the language's typography.
+            message_text = translated(locale, message, context) % {"phone": f"\u2068{phone}\u2069"}
+            expected = without_invisibles(locale_typography(REPO / "templates", locale).apply(message_text))
             assert expected in read, f"{pdf}: {expected!r}"
 
 

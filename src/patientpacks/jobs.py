@@ -150,6 +150,34 @@ class Rectangle:
     bottom: float
 
 
+#: How a laid-out line shows an empty atomic box on it (a write-in line).
+WRITE_IN = "\ufffc"
+
+
+@dataclass(frozen=True)
+class LaidOutBlock:
+    """One element's part on one page, as WeasyPrint laid it out: a heading,
+    a paragraph, a list item, or a block the stylesheet keeps whole
+    (``break-inside: avoid``). An element split over two pages has a part on
+    each, with the same ``element`` number. Millimetres from the page's top."""
+
+    element: int  # the element's number in the leaflet, the same on every page
+    tag: str
+    classes: tuple[str, ...]
+    #: Its text, line by line (an empty inline box, a write-in line, as WRITE_IN).
+    lines: tuple[str, ...]
+    top: float
+    bottom: float
+    keep_together: bool = False
+    #: Whether it holds other recorded blocks (a numbered step: its heading
+    #: and paragraphs), read as a section rather than one piece.
+    holds_blocks: bool = False
+    #: Text that must never stand alone on a line (the data-never-alone attribute).
+    never_alone: str = ""
+    #: How far its furthest line's text reaches past the line's box, sideways.
+    overflow_mm: float = 0.0
+
+
 @dataclass(frozen=True)
 class PageBoxes:
     """Where a page's layout means text to go, as WeasyPrint laid the page
@@ -161,6 +189,9 @@ class PageBoxes:
     height: float
     content_box: Rectangle
     margin_boxes: tuple[tuple[str, Rectangle], ...] = ()
+    #: What the page holds, as laid out: its headings, paragraphs, list items
+    #: and the blocks kept whole, in document order (layout_checks.py).
+    blocks: tuple[LaidOutBlock, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -220,6 +251,8 @@ class Leaflet:
     job: Job
     pdf: bytes
     pages: int
+    #: Its HTML, with the stylesheets and fonts it was laid out with linked
+    #: (render_pdf.LeafletRenderer.standalone_html): written beside the PDF.
     html: str
     reasons: tuple[str, ...] = field(default=())
     #: Each page's boxes as laid out (for printable_area.py, which checks

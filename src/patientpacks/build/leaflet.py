@@ -141,8 +141,11 @@ class LeafletBuilder:
             # again with the draft mark on every page.
             html, _ = self._html(job, catalogue, draft=True, second=second, treatment=record)
             pdf, boxes = self._current_renderer(html).render(html, job, blank_page)
+        # The HTML as written beside the PDF (--html) links the renderer's
+        # stylesheets and fonts: it lays out to the same pages on its own.
+        standalone = self._current_renderer(html).standalone_html(html)
         return Leaflet(
-            job=job, pdf=pdf, pages=len(boxes), html=html, reasons=tuple(reasons), page_boxes=boxes
+            job=job, pdf=pdf, pages=len(boxes), html=standalone, reasons=tuple(reasons), page_boxes=boxes
         )
 
     def preview(self, job: Job) -> tuple[bytes, int, list[PreviewMessage], list[MessageArea], list[str]]:

@@ -30,6 +30,7 @@ from ..jobs import Job, TreatmentRecord
 from ..model import Project
 from .catalogues import LoadedCatalogue, RecordingTranslations, parse_locale
 from .digits import native_digits
+from .typography import locale_typography, typeset_messages
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,9 @@ def counter_style(locale: Locale) -> str:
 
 @jinja2.pass_context
 def _format_date(context: jinja2.runtime.Context, value: date) -> str:
-    return native_digits(format_date(value, format="long", locale=_locale(context)), _locale(context))
+    # A date is read as one word: never split over two lines ("22 listopada / 2026").
+    written = format_date(value, format="long", locale=_locale(context)).replace(" ", "\u00a0")
+    return native_digits(written, _locale(context))
 
 
 @jinja2.pass_context
@@ -157,6 +160,8 @@ def make_environment(project: Project, *, watch_files: bool = False) -> jinja2.E
         extensions=["jinja2.ext.i18n"],
         trim_blocks=False,
     )
+    # Where the typography rules are read from (typography.py), per leaflet.
+    environment.extend(templates_dir=project.templates_dir)
     environment.filters.update(
         format_date=_format_date,
         format_number=_format_number,
@@ -223,15 +228,20 @@ def _render_templates(
     # The environment is shared by every leaflet a process renders, one at a
     # time; installing the callables just rebinds four globals.
     environment.install_gettext_translations(translations, newstyle=True)
+    # Every message printed as the language sets it (typography.py).
+    typography = locale_typography(environment.templates_dir, leaflet.locale)
+    typeset_messages(environment, typography)
     try:
         rendered = [
-            environment.get_template(name).render(
-                leaflet=leaflet,
-                pack=job.pack,
-                brand=job.brand,
-                params=job.parameters,
-                babel_locale=parse_locale(leaflet.locale),
-                second=second,
+            typography.join_messages(
+                environment.get_template(name).render(
+                    leaflet=leaflet,
+                    pack=job.pack,
+                    brand=job.brand,
+                    params=job.parameters,
+                    babel_locale=parse_locale(leaflet.locale),
+                    second=second,
+                )
             )
             for name in template_names
         ]

@@ -16,6 +16,7 @@ import logging
 import mimetypes
 import string
 from collections.abc import Callable, Iterator
+from html import escape as html_escape
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -39,6 +40,7 @@ from .fonts import (
     subset_system_faces,
     system_font_codepoints,
 )
+from .laid_out import laid_out_blocks
 from .pdf_print_shop import PrintShopOutput
 from .pdf_structure import fix_weasyprint_tagging, fixed_document_id, strip_bidi_controls_from_navigation
 from .pdf_text_layer import write_logical_text_layer
@@ -116,14 +118,17 @@ def _content_rectangle(box: Box) -> Rectangle:
     )
 
 
-def page_boxes(page: Page) -> PageBoxes:
+def page_boxes(page: Page, numbers: dict[int, int] | None = None) -> PageBoxes:
     """The boxes WeasyPrint laid ``page`` out in, from its @page rules: where
     the layout means text to go, for the printable-area check. The content
     box follows from the page's size and margins alone, a margin box from
     the margin and its own width (the footer's is the full width), never
-    from where the text went."""
+    from where the text went. With them, the blocks the page holds, for the
+    layout checks (laid_out.py); ``numbers``, shared by a document's pages,
+    numbers their elements."""
     page_box = page._page_box  # WeasyPrint keeps the laid-out page box private (pinned 70.0)
     return PageBoxes(
+        blocks=laid_out_blocks(page_box, {} if numbers is None else numbers),
         width=page.width * _MM_PER_PX,
         height=page.height * _MM_PER_PX,
         content_box=_content_rectangle(page_box),
@@ -180,6 +185,7 @@ class LeafletRenderer:
         self._print_shops: dict[OutputProfile, PrintShopOutput] = {}
         self.family_names = {family: subset_family(family) for family in setup.system_families}
         self.fonts_css = font_face_rules(project, font_faces)
+        self.stylesheet_url = (project.templates_dir / "leaflet.css").resolve().as_uri()
         self.stylesheets = [
             CSS(
                 string=self.fonts_css,
@@ -188,11 +194,26 @@ class LeafletRenderer:
                 url_fetcher=self.fetcher,
             ),
             CSS(
-                filename=project.templates_dir / "leaflet.css",
+                url=self.stylesheet_url,
                 font_config=self.font_config,
                 url_fetcher=self.fetcher,
             ),
         ]
+
+    def standalone_html(self, html: str) -> str:
+        """``html`` with the stylesheets this renderer lays it out with
+        linked at the end of its head, where their rules come in the
+        cascade as they do in the render (after the head's own style):
+        ``weasyprint x.html x.pdf`` gives the same pages, and a browser shows
+        it styled. The fonts (the @font-face rules, inline) and the
+        stylesheet are file URLs of files in the project's asset folders
+        and the font cache, the only ones the renderer's fetcher serves."""
+        links = (
+            f"<style>{self.fonts_css}</style>\n"
+            f'<link rel="stylesheet" href="{html_escape(self.stylesheet_url)}">\n'
+        )
+        head_end = html.index("</head>")
+        return html[:head_end] + links + html[head_end:]
 
     def uncovered(self, html: str) -> frozenset[str]:
         """Characters of ``html`` that a system font could draw but its subset
@@ -271,4 +292,5 @@ class LeafletRenderer:
             raise  # the worker's memory limit: reported by pool.py
         except Exception as error:  # WeasyPrint raises many types; name the leaflet.
             raise RenderError(f"{label}: WeasyPrint failed: {type(error).__name__}: {error}") from error
-        return pdf, tuple(page_boxes(page) for page in document.pages)
+        numbers: dict[int, int] = {}
+        return pdf, tuple(page_boxes(page, numbers) for page in document.pages)

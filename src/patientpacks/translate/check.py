@@ -14,6 +14,7 @@ from ..build.brands import load_brand
 from ..build.catalogue_reader import CatalogueReading
 from ..build.catalogues import SOURCE_LOCALE, catalogue_path, discover_locales
 from ..build.fonts import FontSetup, load_font_setup
+from ..build.layout_checks import find_layout_problems
 from ..build.message_checks import forms, message_key, over_length_budget, source_text
 from ..build.options import BuildOptions
 from ..build.packs import load_pack
@@ -370,8 +371,9 @@ def check_project(
 
 def layout_problems(project: Project, locales: list[str], jobs: int) -> list[Problem]:
     """Build the leaflets of these locales (into a temporary folder) and report
-    every one that fails, breaks its pack's page budget or has text outside
-    its pages' printable area (printable_area.py)."""
+    every one that fails, breaks its pack's page budget, has text outside
+    its pages' printable area (printable_area.py) or pagination a reader
+    stumbles on (layout_checks.py)."""
     problems = []
 
     def note(result: Leaflet | Failure) -> None:
@@ -386,6 +388,10 @@ def layout_problems(project: Project, locales: list[str], jobs: int) -> list[Pro
             )
             return
         problems.extend(_printable_area_problems(result))
+        problems.extend(
+            Problem(result.job.pack.source_file, None, f"{result.job.label} {finding}")
+            for finding in find_layout_problems(result.page_boxes)
+        )
         if result.pages > result.job.max_pages:
             over = result.pages - result.job.max_pages
             problems.append(
