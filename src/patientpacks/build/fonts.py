@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..errors import CatalogueError, ConfigError
 from .catalogue_reader import catalogue_bytes
-from .config import read_toml
+from .config import read_toml, toml_bytes
 
 FACES = ("regular", "bold", "italic", "bold-italic")
 #: Characters no font needs to draw: spaces, controls and format characters
@@ -125,10 +125,7 @@ def load_font_setup(fonts_dir: Path) -> FontSetup:
     """The fonts of ``fonts_dir/fonts.toml``, read again when its content
     changes (a long-running process sees an edit on its next leaflet)."""
     source_file = fonts_dir / "fonts.toml"
-    try:
-        content = source_file.read_bytes()
-    except OSError as error:
-        raise ConfigError(f"cannot be read: {error.strerror}", path=source_file) from None
+    content = toml_bytes(source_file)
     return _font_setup(source_file, hashlib.sha256(content).hexdigest())
 
 
