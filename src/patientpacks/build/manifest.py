@@ -25,6 +25,7 @@ import stat
 import textwrap
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -135,11 +136,15 @@ def _load(path: Path, *, follow_link: bool) -> object:
             raise ManifestError(
                 "is a symbolic link; a manifest is never read through one", path=path
             ) from None
+        with suppress(OSError):  # a socket cannot be opened at all
+            if not stat.S_ISREG(mode := os.lstat(path).st_mode):
+                raise ManifestError(f"is {file_kind(mode)}, not a manifest this tool wrote", path=path) from None
         raise ManifestError(f"cannot be read: {error.strerror}", path=path) from None
+    status = os.fstat(descriptor)
+    if not stat.S_ISREG(status.st_mode):  # before fdopen, which refuses a folder with IsADirectoryError
+        os.close(descriptor)
+        raise ManifestError(f"is {file_kind(status.st_mode)}, not a manifest this tool wrote", path=path)
     with os.fdopen(descriptor, "rb") as file:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            raise ManifestError(f"is {file_kind(status.st_mode)}, not a manifest this tool wrote", path=path)
         if status.st_size > _MAX_BYTES:
             raise ManifestError("is far larger than any manifest this tool writes", path=path)
         data = file.read(_MAX_BYTES + 1)

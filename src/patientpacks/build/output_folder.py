@@ -120,8 +120,12 @@ def output_lock(out_dir: Path) -> Iterator[None]:
         with suppress(OSError):
             _refuse_unless_a_lock_file(os.lstat(path).st_mode, path)
         raise OutputError(f"cannot create the lock file: {error.strerror}", path=path) from None
-    with os.fdopen(descriptor, "rb") as lock_file:
+    try:
         _refuse_unless_a_lock_file(os.fstat(descriptor).st_mode, path)
+    except OutputError:
+        os.close(descriptor)
+        raise
+    with os.fdopen(descriptor, "rb") as lock_file:
         try:
             fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

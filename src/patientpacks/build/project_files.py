@@ -51,8 +51,9 @@ def read_project_file(path: Path, limit: int, error: type[PatientPacksError]) ->
         descriptor = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError as problem:
         raise error(f"cannot be read: {problem.strerror}", path=path) from None
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):  # before fdopen, which refuses a folder with IsADirectoryError
+        os.close(descriptor)
+        raise error(f"is {file_kind(mode)}, not a file: replace it with the file itself", path=path)
     with os.fdopen(descriptor, "rb") as file:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
-            raise error(f"is {file_kind(mode)}, not a file: replace it with the file itself", path=path)
         return file.read(limit + 1)
