@@ -255,7 +255,10 @@ def _link_out_of_the_project(path: Path) -> None:
 
 NO_FILE_ATTACKS = {
     # B12: open() waited for a writer for good; SIGTERM and Ctrl-C were ignored.
-    "a-named-pipe-hung-the-build": (_fifo, "is a named pipe (FIFO), not a file: replace it with the file itself"),
+    "a-named-pipe-hung-the-build": (
+        _fifo,
+        "is a named pipe (FIFO), not a file: replace it with the file itself",
+    ),
     # W10: read as the brand file (catalogues refuse such links).
     "a-link-to-etc-passwd-was-read": (
         _link_out_of_the_project,

@@ -421,3 +421,29 @@ def test_merge_manifests_never_writes_in_place_of_a_link(built: Path, tmp_path: 
         "give --out a new file, or the manifest itself\n"
     )
     assert link.is_symlink()
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        pytest.param(
+            lambda entry: {**entry, "status": "publishable", "reasons": []},
+            id="a draft said to be publishable (--strict passed, the PDF said DRAFT)",
+        ),
+        pytest.param(
+            lambda entry: {**entry, "reasons": entry["reasons"][1:]},
+            id="a reason taken away",
+        ),
+    ],
+)
+def test_a_manifest_cannot_change_the_status_of_a_pdf_it_did_not_build(built: Path, capsys, forge) -> None:
+    entry = valid_entry(built)
+    assert entry["status"] == "draft"
+    (built / "manifest.json").write_text(json.dumps({"leaflets": [forge(entry)]}))
+    capsys.readouterr()
+    assert build(built, "--strict", "--brand", "harbour-lane-uk", *CARD) == 1
+    output = capsys.readouterr()
+    assert f"warning: {built}/manifest.json: {LEAFLET}.pdf: the manifest says " in output.err
+    assert "its PDF records draft" in output.err and "not trusted: the leaflet is rebuilt" in output.err
+    assert output.out.startswith("1 built, 0 unchanged, 0 failed; 0 publishable, 1 draft(s)")
+    assert valid_entry(built) == entry

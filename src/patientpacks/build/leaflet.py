@@ -20,7 +20,7 @@ from .catalogues import LoadedCatalogue, RecordingTranslations
 from .checks import input_reasons, page_budget_reason, second_language_reasons, untranslated_messages_reason
 from .fonts import FontSetup, load_font_setup
 from .render_html import SecondLanguage, make_environment, render_leaflet_html, render_second_language
-from .render_pdf import LeafletRenderer, renderer_inputs_key
+from .render_pdf import LeafletRenderer, page_boxes, renderer_inputs_key
 from .translation_rules import TranslationRules, load_translation_rules
 
 
@@ -124,13 +124,18 @@ class LeafletBuilder:
             if job.is_booklet
             else None
         )
-        pdf, boxes = self._current_renderer(html).render(html, job, blank_page)
-        reasons += filter(None, [page_budget_reason(job, len(boxes))])
+        renderer = self._current_renderer(html)
+        document = renderer.lay_out(html, job, blank_page)
+        reasons += filter(None, [page_budget_reason(job, len(document.pages))])
         if reasons and not drafted:
-            # Only the render could tell this leaflet is a draft: render it
+            # Only the layout could tell this leaflet is a draft: lay it out
             # again with the draft mark on every page.
             html, _ = self._html(job, catalogue, draft=True, second=second, treatment=record)
-            pdf, boxes = self._current_renderer(html).render(html, job, blank_page)
+            renderer = self._current_renderer(html)
+            document = renderer.lay_out(html, job, blank_page)
+        # Written once its reasons are all known: the PDF records them.
+        pdf = renderer.write(document, job, tuple(reasons))
+        boxes = tuple(page_boxes(page) for page in document.pages)
         return Leaflet(
             job=job, pdf=pdf, pages=len(boxes), html=html, reasons=tuple(reasons), page_boxes=boxes
         )

@@ -138,7 +138,9 @@ def _load(path: Path, *, follow_link: bool) -> object:
             ) from None
         with suppress(OSError):  # a socket cannot be opened at all
             if not stat.S_ISREG(mode := os.lstat(path).st_mode):
-                raise ManifestError(f"is {file_kind(mode)}, not a manifest this tool wrote", path=path) from None
+                raise ManifestError(
+                    f"is {file_kind(mode)}, not a manifest this tool wrote", path=path
+                ) from None
         raise ManifestError(f"cannot be read: {error.strerror}", path=path) from None
     status = os.fstat(descriptor)
     if not stat.S_ISREG(status.st_mode):  # before fdopen, which refuses a folder with IsADirectoryError
