@@ -8,6 +8,8 @@ the file, the line and the key; every other brand still builds."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -279,3 +281,25 @@ def test_a_brand_file_that_is_no_file_of_the_project_fails_only_its_brand_unread
     assert [failure.job_label for failure in plan.failures] == ["hostile/en/aftercare-card"]
     assert plan.failures[0].error.startswith(f"{brand}: {message}")
     assert {job.brand.id for job in plan.jobs} == {"harbour-lane-uk", "maple-street-us"}
+
+
+def test_a_brand_file_that_is_a_named_pipe_fails_only_its_brand_and_the_build_ends(
+    project: Path, tmp_path: Path
+) -> None:
+    # B12: the build hung for good (in the brand's read, then in the font
+    # subsetter's), deaf to SIGTERM and Ctrl-C.
+    os.mkfifo(project / "brands/fifo.toml")
+    arguments = ["--project", str(project), "--out", str(tmp_path / "out"), "--pack", "aftercare-card"]
+    finished = subprocess.run(
+        [sys.executable, "-m", "patientpacks", *arguments, "--locale", "en", "-q"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert finished.returncode == 1
+    failed = [line for line in finished.stderr.splitlines() if line.startswith("FAILED")]
+    assert failed == [
+        f"FAILED  fifo/en/aftercare-card: {project}/brands/fifo.toml: is a named pipe (FIFO), not a file: "
+        "replace it with the file itself"
+    ]
+    assert (tmp_path / "out/harbour-lane-uk/en/aftercare-card.pdf").is_file()

@@ -35,13 +35,16 @@ def file_kind(mode: int) -> str:
     return "not a regular file"
 
 
-def read_project_file(path: Path, limit: int, error: type[PatientPacksError]) -> bytes:
+def read_project_file(
+    path: Path, limit: int, error: type[PatientPacksError], *, only_inside_its_folder: bool = True
+) -> bytes:
     """At most ``limit`` + 1 bytes of ``path`` (the caller tells a file too
-    large by its length), if it is a regular file inside its own folder;
-    else ``error``, naming ``path`` and what it is."""
+    large by its length), if it is a regular file inside its own folder
+    (anywhere, without ``only_inside_its_folder``: a template, which is code
+    and may be a link); else ``error``, naming ``path`` and what it is."""
     folder = path.parent.resolve()
     real = path.resolve()
-    if not real.is_relative_to(folder):
+    if only_inside_its_folder and not real.is_relative_to(folder):
         raise error(
             f"is a link to {real}, outside {folder}: the build reads only the project's own files; "
             "put the file itself in place of the link",
