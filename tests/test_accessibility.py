@@ -512,7 +512,7 @@ def renderer_and_job() -> tuple[LeafletRenderer, Job]:
 
 def rendered_pages(renderer_and_job: tuple[LeafletRenderer, Job], html: str) -> list[list[MarkedSection]]:
     renderer, job = renderer_and_job
-    pdf, _ = renderer.render(html, job)
+    pdf = renderer.write(renderer.lay_out(html, job), job, ())
     return [marked_sections(pdf_page) for pdf_page in PdfReader(io.BytesIO(pdf)).pages]
 
 

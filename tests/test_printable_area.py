@@ -121,7 +121,8 @@ def test_symbol_lists_hang_inside_the_margins_in_both_directions() -> None:
         catalogue_path=None,
         inputs_sha256="0" * 64,
     )
-    pdf, boxes = renderer.render((FIXTURES / "symbol-lists.html").read_text(encoding="utf-8"), job)
+    document = renderer.lay_out((FIXTURES / "symbol-lists.html").read_text(encoding="utf-8"), job)
+    pdf, boxes = renderer.write(document, job, ()), tuple(page_boxes(page) for page in document.pages)
     assert [str(finding) for finding in find_text_outside(pdf, boxes)] == []
 
 

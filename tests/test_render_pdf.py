@@ -51,7 +51,7 @@ def test_html_that_asks_for_a_foreign_file_fails_with_the_leaflets_name() -> Non
     with pytest.raises(
         RenderError, match="harbour-lane-uk/en/aftercare-card: refused to fetch 'file:///etc/hostname'"
     ):
-        renderer.render(html, job)
+        renderer.lay_out(html, job)
 
 
 def test_parallel_and_serial_builds_write_identical_pdfs(tmp_path: Path, example_dist: Path) -> None:

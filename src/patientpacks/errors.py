@@ -11,12 +11,16 @@ from pathlib import Path
 
 
 def shown_path(path: Path | str) -> str:
-    """A path as a user would type it: relative to the current folder when inside it."""
+    """A path as a user would type it: relative to the current folder when
+    inside it, with what does not print escaped (``\\n``, ``\\u202e``): a
+    newline in a folder name must not start a line of its own in a message
+    ("error: ..." forged in a summary), a bidi control must not reorder it."""
     path = Path(path)
     try:
-        return str(path.relative_to(Path.cwd()))
+        text = str(path.relative_to(Path.cwd()))
     except ValueError:
-        return str(path)
+        text = str(path)
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 class PatientPacksError(Exception):

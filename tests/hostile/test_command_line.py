@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -146,3 +149,57 @@ def test_check_of_every_locale_lays_out_the_source_leaflets_too(project: Path, c
     )
     assert sorted(over) == ["en", "es"]
     assert status == 1
+
+
+# A stand-in for a build stuck in a read of the project (open() of a named
+# pipe, a hung network disk): the first stage waits on a pipe no one writes.
+STUCK_WHILE_LOADING = """
+import os, sys
+import patientpacks.build.pipeline as pipeline
+never_written, _ = os.pipe()
+def stuck(*arguments):
+    print("reading the project", flush=True)
+    os.read(never_written, 1)
+pipeline.load_inputs = stuck
+from patientpacks.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize(
+    "signal_number",
+    [
+        pytest.param(
+            signal.SIGTERM, id="sigterm while reading the project (was ignored: only SIGKILL stopped it)"
+        ),
+        pytest.param(signal.SIGINT, id="ctrl-c while reading the project (was ignored)"),
+    ],
+)
+def test_a_build_stuck_reading_the_project_stops_within_2_s_of_a_signal(
+    tmp_path: Path, signal_number: int
+) -> None:
+    arguments = ["--project", str(REPO), "--out", str(tmp_path / "out"), "--brand", "harbour-lane-uk", "-q"]
+    process = subprocess.Popen(
+        [sys.executable, "-c", STUCK_WHILE_LOADING, *arguments],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout.readline() == "reading the project\n"
+        process.send_signal(signal_number)
+        process.wait(timeout=2)
+    finally:
+        process.kill()
+        _, error = process.communicate()
+    assert process.returncode == 130
+    assert error == "interrupted before any leaflet was built; the same command builds them\n"
+
+
+def test_a_folder_name_cannot_forge_a_line_of_the_summary(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "leaflets\nerror: every leaflet failed"
+    assert run_cli(REPO, "--out", str(out), "--brand", "harbour-lane-uk", "--pack", "aftercare-card",
+                   "--locale", "en", "-q") == 0  # fmt: skip
+    captured = capsys.readouterr()
+    assert not any(line.startswith("error") for line in (captured.out + captured.err).splitlines())
+    assert "leaflets\\nerror: every leaflet failed/manifest.json" in captured.out

@@ -7,6 +7,10 @@ the file, the line and the key; every other brand still builds."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -172,6 +176,32 @@ VALUE_ATTACKS = {
         "contact.phone",
         "no country has the code it starts with",
     ),
+    # B16: the name went into the PDF's /Author with its override.
+    "name-right-to-left-override": (
+        'name = "Harbour Lane Aesthetics"',
+        'name = "\\u202eHarbour Lane Aesthetics"',
+        "name",
+        "has U+202E (RIGHT-TO-LEFT OVERRIDE) at character 1, a bidi control",
+    ),
+    # W10: the language became the logo's lang, and the PDF's /Lang, unchecked.
+    "language-that-closes-its-attribute": (
+        "# never read as markup. Fictional details (020 7946 0xxx is reserved for drama).",
+        'language = "en\\" style=\\"display:none"',
+        "language",
+        "'en\" style=\"display:none' is not a locale as Babel spells it (language_REGION)",
+    ),
+    "language-cldr-does-not-know": (
+        "# never read as markup. Fictional details (020 7946 0xxx is reserved for drama).",
+        'language = "qq"',
+        "language",
+        "'qq' is not a locale as Babel spells it",
+    ),
+    "language-spelt-as-a-web-tag": (
+        "# never read as markup. Fictional details (020 7946 0xxx is reserved for drama).",
+        'language = "EN"',
+        "language",
+        "'EN' is not a locale as Babel spells it (language_REGION): write it as 'en'",
+    ),
 }
 
 
@@ -212,3 +242,64 @@ def test_one_brands_bad_file_fails_only_its_own_leaflets(project: Path, tmp_path
     assert "Traceback" not in error and "RecursionError" not in error
     assert (out / "harbour-lane-uk/en/aftercare-card.pdf").is_file()
     assert (out / "maple-street-us/en/aftercare-card.pdf").is_file()
+
+
+# --- Files that are no brand file of the project ------------------------------
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _link_out_of_the_project(path: Path) -> None:
+    path.symlink_to("/etc/passwd")
+
+
+NO_FILE_ATTACKS = {
+    # B12: open() waited for a writer for good; SIGTERM and Ctrl-C were ignored.
+    "a-named-pipe-hung-the-build": (
+        _fifo,
+        "is a named pipe (FIFO), not a file: replace it with the file itself",
+    ),
+    # W10: read as the brand file (catalogues refuse such links).
+    "a-link-to-etc-passwd-was-read": (
+        _link_out_of_the_project,
+        "is a link to /etc/passwd, outside",
+    ),
+}
+
+
+@pytest.mark.parametrize("make, message", NO_FILE_ATTACKS.values(), ids=NO_FILE_ATTACKS.keys())
+def test_a_brand_file_that_is_no_file_of_the_project_fails_only_its_brand_unread(
+    project: Path, make, message: str
+) -> None:
+    brand = project / "brands/hostile.toml"
+    make(brand)
+    started = time.monotonic()
+    plan = planned(project)
+    assert time.monotonic() - started < 30
+    assert [failure.job_label for failure in plan.failures] == ["hostile/en/aftercare-card"]
+    assert plan.failures[0].error.startswith(f"{brand}: {message}")
+    assert {job.brand.id for job in plan.jobs} == {"harbour-lane-uk", "maple-street-us"}
+
+
+def test_a_brand_file_that_is_a_named_pipe_fails_only_its_brand_and_the_build_ends(
+    project: Path, tmp_path: Path
+) -> None:
+    # B12: the build hung for good (in the brand's read, then in the font
+    # subsetter's), deaf to SIGTERM and Ctrl-C.
+    os.mkfifo(project / "brands/fifo.toml")
+    arguments = ["--project", str(project), "--out", str(tmp_path / "out"), "--pack", "aftercare-card"]
+    finished = subprocess.run(
+        [sys.executable, "-m", "patientpacks", *arguments, "--locale", "en", "-q"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert finished.returncode == 1
+    failed = [line for line in finished.stderr.splitlines() if line.startswith("FAILED")]
+    assert failed == [
+        f"FAILED  fifo/en/aftercare-card: {project}/brands/fifo.toml: is a named pipe (FIFO), not a file: "
+        "replace it with the file itself"
+    ]
+    assert (tmp_path / "out/harbour-lane-uk/en/aftercare-card.pdf").is_file()

@@ -6,6 +6,9 @@ folder it owns, and never crashes on what it finds there."""
 from __future__ import annotations
 
 import json
+import os
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -216,6 +219,23 @@ def valid_entry(out: Path) -> dict:
             id="a path outside the output folder",
         ),
         pytest.param(lambda entry: {"leaflets": [entry, entry]}, "is listed twice", id="an entry twice"),
+        pytest.param(
+            lambda entry: json.dumps({"leaflets": [entry]}).replace(
+                '"status": ', '"status": "publishable", "status": ', 1
+            ),
+            'is not a manifest this tool wrote: the key "status" appears twice in one object',
+            id="a key twice (the last one won)",
+        ),
+        pytest.param(
+            lambda entry: json.dumps({"leaflets": [{**entry, "inputs": {"pack_version": float("nan")}}]}),
+            "is not a manifest this tool wrote: NaN is not a JSON number",
+            id="NaN (kept and written back, no JSON)",
+        ),
+        pytest.param(
+            lambda entry: json.dumps({"leaflets": [{**entry, "inputs": {"x": float("-inf")}}]}),
+            "is not a manifest this tool wrote: -Infinity is not a JSON number",
+            id="-Infinity",
+        ),
     ],
 )
 def test_a_manifest_that_is_not_the_tools_own_is_not_trusted_and_everything_is_rebuilt(
@@ -233,6 +253,92 @@ def test_a_manifest_that_is_not_the_tools_own_is_not_trusted_and_everything_is_r
     assert output.out.startswith("1 built, 0 unchanged")
     entries = json.loads((built / "manifest.json").read_text())["leaflets"]
     assert [entry["path"] for entry in entries] == [f"{LEAFLET}.pdf"]
+
+
+def _fifo_held_open(path: Path) -> None:
+    os.mkfifo(path)
+    # A writer holds it open: a non-blocking read then returns None.
+    _HELD.append(os.open(path, os.O_RDWR | os.O_NONBLOCK))
+
+
+def _socket(path: Path) -> None:
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(path))
+    _HELD.append(server)
+
+
+_HELD: list = []
+
+NO_FILE = {
+    "a-fifo-held-open-by-a-writer (was an AttributeError)": (_fifo_held_open, "a named pipe (FIFO)"),
+    "a-folder (was an IsADirectoryError)": (Path.mkdir, "a folder"),
+    "a-socket": (_socket, "a socket"),
+}
+
+
+@pytest.fixture
+def held() -> Iterator[None]:
+    yield
+    for thing in _HELD:
+        thing.close() if isinstance(thing, socket.socket) else os.close(thing)
+    _HELD.clear()
+
+
+@pytest.mark.parametrize(("make", "kind"), NO_FILE.values(), ids=NO_FILE.keys())
+def test_a_manifest_that_is_no_file_is_not_trusted_and_everything_is_rebuilt(
+    built: Path, held: None, capsys, make, kind: str
+) -> None:
+    (built / "manifest.json").unlink()
+    make(built / "manifest.json")
+    capsys.readouterr()
+    status = build(built)
+    output = capsys.readouterr()
+    assert "Traceback" not in output.err
+    if kind == "a folder":  # never the build's to delete: nothing is built, it says why
+        assert status == 3
+        assert output.err == f"error: {built}/manifest.json: cannot write: Is a directory\n"
+    else:
+        assert (
+            f"warning: {built}/manifest.json: is {kind}, not a manifest this tool wrote; not trusted"
+            in output.err
+        )
+        assert status == 0 and output.out.startswith("1 built, 0 unchanged")
+
+
+@pytest.mark.parametrize(("make", "kind"), NO_FILE.values(), ids=NO_FILE.keys())
+def test_merge_manifests_names_a_manifest_that_is_no_file(
+    built: Path, tmp_path: Path, held: None, monkeypatch: pytest.MonkeyPatch, capsys, make, kind: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    make(tmp_path / "shard-2.json")
+    capsys.readouterr()
+    assert (
+        run_cli(REPO, "merge-manifests", "--out", "merged.json", str(built / "manifest.json"), "shard-2.json")
+        == 3
+    )
+    error = capsys.readouterr().err
+    assert error.startswith(f"error: shard-2.json: is {kind}, not a manifest this tool wrote")
+    assert len(error.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(_socket, id="a-socket (was 'No such device or address')"),
+        pytest.param(_fifo_held_open, id="a-fifo"),
+        pytest.param(Path.mkdir, id="a-folder"),
+    ],
+)
+def test_a_lock_file_that_is_no_file_is_refused_before_it_is_used(
+    built: Path, held: None, capsys, make
+) -> None:
+    (built / ".patientpacks.lock").unlink()
+    make(built / ".patientpacks.lock")
+    capsys.readouterr()
+    assert build(built, "--force", "--brand", "harbour-lane-uk", *CARD) == 3
+    error = capsys.readouterr().err
+    assert error.startswith(f"error: {built}/.patientpacks.lock: is a ")
+    assert error.endswith("so it cannot be this tool's lock file; it is not a regular file: remove it\n")
 
 
 def test_a_manifest_replaced_by_a_link_is_not_read_through_it(built: Path, tmp_path: Path, capsys) -> None:
@@ -269,6 +375,12 @@ def test_a_manifest_replaced_by_a_link_is_not_read_through_it(built: Path, tmp_p
             f"shard-2.json: {LEAFLET}.pdf is also in shard-1.json, with a different PDF",
             id="two shards disagree",
         ),
+        pytest.param(
+            lambda entry: {"leaflets": [{**entry, "status": "publishable", "reasons": []}]},
+            f"shard-2.json: {LEAFLET}.pdf is also in shard-1.json, with the same PDF but a different "
+            "entry (status, reasons)",
+            id="two shards, the same PDF, another status (the last one won)",
+        ),
     ],
 )
 def test_merge_manifests_names_the_file_and_the_entry_of_a_bad_manifest(
@@ -295,3 +407,43 @@ def test_merge_manifests_replaces_only_a_manifest(built: Path, tmp_path: Path, c
     )
     assert template.read_text() == "<html>"
     assert run_cli(REPO, "merge-manifests", "--out", manifest, manifest) == 0  # a manifest is replaced
+
+
+def test_merge_manifests_never_writes_in_place_of_a_link(built: Path, tmp_path: Path, capsys) -> None:
+    real = tmp_path / "real.json"
+    real.write_text((built / "manifest.json").read_text())
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    manifest = str(built / "manifest.json")
+    assert run_cli(REPO, "merge-manifests", "--out", str(link), manifest) == 3
+    assert capsys.readouterr().err == (
+        f"error: {link}: is a symbolic link; a manifest is never written through one or in its place: "
+        "give --out a new file, or the manifest itself\n"
+    )
+    assert link.is_symlink()
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        pytest.param(
+            lambda entry: {**entry, "status": "publishable", "reasons": []},
+            id="a draft said to be publishable (--strict passed, the PDF said DRAFT)",
+        ),
+        pytest.param(
+            lambda entry: {**entry, "reasons": entry["reasons"][1:]},
+            id="a reason taken away",
+        ),
+    ],
+)
+def test_a_manifest_cannot_change_the_status_of_a_pdf_it_did_not_build(built: Path, capsys, forge) -> None:
+    entry = valid_entry(built)
+    assert entry["status"] == "draft"
+    (built / "manifest.json").write_text(json.dumps({"leaflets": [forge(entry)]}))
+    capsys.readouterr()
+    assert build(built, "--strict", "--brand", "harbour-lane-uk", *CARD) == 1
+    output = capsys.readouterr()
+    assert f"warning: {built}/manifest.json: {LEAFLET}.pdf: the manifest says " in output.err
+    assert "its PDF records draft" in output.err and "not trusted: the leaflet is rebuilt" in output.err
+    assert output.out.startswith("1 built, 0 unchanged, 0 failed; 0 publishable, 1 draft(s)")
+    assert valid_entry(built) == entry

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
+
 from ..errors import ConfigError, LogoError
 from ..model import Brand, Colours, Contact, Logo, OutputProfile, Pack, ParameterValue
 from .brand_values import check_characters, check_phone_number
@@ -37,7 +39,7 @@ def load_brand(path: Path) -> Brand:
             "output_profile",
         }
     )
-    language = top.text("language", default="en")
+    language = _language(top, path)
     paper = top.text("paper")
     if paper not in PAPER_SIZES:
         raise top.error("paper", f"unknown paper size {paper!r} (use one of: {', '.join(PAPER_SIZES)})")
@@ -55,7 +57,10 @@ def load_brand(path: Path) -> Brand:
         check_logo(logo_path)
     except LogoError as error:
         raise ConfigError(
-            f"{logo.text('file')} {error}", path=path, line=key_line(path, "logo", "file"), key="logo.file"
+            f"{logo.text('file')} {error.message}",
+            path=path,
+            line=key_line(path, "logo", "file"),
+            key="logo.file",
         ) from None
 
     colours = top.table("colours")
@@ -108,6 +113,26 @@ def load_brand(path: Path) -> Brand:
         qr_url=qr_url,
         output_profile=output_profile,
     )
+
+
+def _language(top: Table, path: Path) -> str:
+    """The brand's language, a locale CLDR knows, spelt as Babel spells it
+    (``pt_BR``): it becomes the logo's ``lang``, which the PDF carries as
+    ``/Lang`` for screen readers, and picks the opening hours."""
+    language = top.text("language", default="en")
+    try:
+        spelt = str(Locale.parse(language))
+    except (ValueError, UnknownLocaleError):
+        spelt = None
+    if spelt != language:
+        fix = f"write it as {spelt!r}" if spelt else "use a locale such as 'en', 'en_GB' or 'pt_BR'"
+        raise ConfigError(
+            f"{language!r} is not a locale as Babel spells it (language_REGION): {fix}",
+            path=path,
+            line=key_line(path, "", "language"),
+            key="language",
+        )
+    return language
 
 
 def _output_profile(top: Table, path: Path) -> OutputProfile:

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..model import ParameterValue
+from .project_files import read_project_file
 
 #: Pack and brand ids: lower case letters, digits and hyphens.
 ID = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -30,12 +31,14 @@ MAX_TOML_BYTES = 64 * 1024
 MAX_TOML_NESTING = 10
 
 
+def toml_bytes(path: Path) -> bytes:
+    """The bytes of a project TOML file: a regular file in its own folder (a
+    named pipe, a device or a link out of the folder is refused, unread)."""
+    return read_project_file(path, MAX_TOML_BYTES, ConfigError)
+
+
 def read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as file:
-            data = file.read(MAX_TOML_BYTES + 1)
-    except OSError as error:
-        raise ConfigError(f"cannot read: {error.strerror}", path=path) from None
+    data = toml_bytes(path)
     if len(data) > MAX_TOML_BYTES:
         raise ConfigError(
             f"is larger than {MAX_TOML_BYTES // 1024} KB, the most a project TOML file may be: "
@@ -100,7 +103,11 @@ def key_line(path: Path, table: str, key: str) -> int | None:
     """The line that sets ``key`` in ``[table]`` of a TOML file, for messages
     about a value that is valid TOML but unusable (tomllib keeps no lines)."""
     current = ""
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    try:  # read again, as read_toml read it: the file may have been swapped since
+        text = toml_bytes(path).decode("utf-8")
+    except (ConfigError, UnicodeDecodeError):
+        return None
+    for number, line in enumerate(text.splitlines(), start=1):
         if header := _TOML_TABLE.match(line):
             current = header[1]
         elif current == table and re.match(rf"\s*{re.escape(key)}\s*=", line):

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from ..errors import CatalogueError, ConfigError
 from .catalogue_reader import catalogue_bytes
-from .config import read_toml
+from .config import read_toml, toml_bytes
+from .project_files import read_project_file
 
 FACES = ("regular", "bold", "italic", "bold-italic")
 #: Characters no font needs to draw: spaces, controls and format characters
@@ -125,10 +126,7 @@ def load_font_setup(fonts_dir: Path) -> FontSetup:
     """The fonts of ``fonts_dir/fonts.toml``, read again when its content
     changes (a long-running process sees an edit on its next leaflet)."""
     source_file = fonts_dir / "fonts.toml"
-    try:
-        content = source_file.read_bytes()
-    except OSError as error:
-        raise ConfigError(f"cannot be read: {error.strerror}", path=source_file) from None
+    content = toml_bytes(source_file)
     return _font_setup(source_file, hashlib.sha256(content).hexdigest())
 
 
@@ -307,9 +305,20 @@ def project_text(paths: list[Path]) -> str:
     return "".join(map(_input_text, paths))
 
 
+#: The most of a template read for its characters (the largest is under 20 KB).
+_MAX_TEMPLATE_BYTES = 16 * 1024 * 1024
+
+
 def _input_text(path: Path) -> str:
-    if path.suffix != ".po":
-        return path.read_text(encoding="utf-8", errors="ignore")
+    if path.suffix == ".toml":  # a brand's, a pack's, the translation rules: read as read_toml reads them
+        try:
+            return toml_bytes(path).decode("utf-8", errors="ignore")
+        except ConfigError:
+            return ""  # its leaflets are not built, and the build says why
+    if path.suffix != ".po":  # a template: never a named pipe (that hung the build), but any size
+        return read_project_file(path, _MAX_TEMPLATE_BYTES, ConfigError, only_inside_its_folder=False).decode(
+            "utf-8", errors="ignore"
+        )
     try:  # a catalogue is read only if it is one (a file of the project, of a sensible size)
         return catalogue_bytes(path).decode("utf-8", errors="ignore")
     except CatalogueError:

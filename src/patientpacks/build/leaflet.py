@@ -30,7 +30,7 @@ from .preview import (
     message_areas,
 )
 from .render_html import SecondLanguage, make_environment, render_leaflet_html, render_second_language
-from .render_pdf import LeafletRenderer, renderer_inputs_key
+from .render_pdf import LeafletRenderer, page_boxes, renderer_inputs_key
 from .translation_rules import TranslationRules, load_translation_rules
 
 
@@ -134,16 +134,22 @@ class LeafletBuilder:
             if job.is_booklet
             else None
         )
-        pdf, boxes = self._current_renderer(html).render(html, job, blank_page)
-        reasons += filter(None, [page_budget_reason(job, len(boxes))])
+        renderer = self._current_renderer(html)
+        document = renderer.lay_out(html, job, blank_page)
+        reasons += filter(None, [page_budget_reason(job, len(document.pages))])
         if reasons and not drafted:
-            # Only the render could tell this leaflet is a draft: render it
+            # Only the layout could tell this leaflet is a draft: lay it out
             # again with the draft mark on every page.
             html, _ = self._html(job, catalogue, draft=True, second=second, treatment=record)
-            pdf, boxes = self._current_renderer(html).render(html, job, blank_page)
+            renderer = self._current_renderer(html)
+            document = renderer.lay_out(html, job, blank_page)
+        # Written once its reasons are all known: the PDF records them.
+        pdf = renderer.write(document, job, tuple(reasons))
+        numbers: dict[int, int] = {}  # the layout checks number elements across pages
+        boxes = tuple(page_boxes(page, numbers) for page in document.pages)
         # The HTML as written beside the PDF (--html) links the renderer's
         # stylesheets and fonts: it lays out to the same pages on its own.
-        standalone = self._current_renderer(html).standalone_html(html)
+        standalone = renderer.standalone_html(html)
         return Leaflet(
             job=job, pdf=pdf, pages=len(boxes), html=standalone, reasons=tuple(reasons), page_boxes=boxes
         )
@@ -165,17 +171,19 @@ class LeafletBuilder:
         )
         messages = describe_messages(self.project, reading, recording.order)
         html = mark_html(html, messages)
-        areas: list[MessageArea] = []
         blank_page = (
             self._html(job, catalogue, draft=False, template_name="blank_page.html")[0]
             if job.is_booklet
             else None
         )
-        pdf, boxes = self._current_renderer(html).render(
-            html, job, blank_page, on_layout=lambda document: areas.extend(message_areas(document))
-        )
+        renderer = self._current_renderer(html)
+        document = renderer.lay_out(html, job, blank_page)
+        areas = message_areas(document)
         reasons = input_reasons(job, catalogue, self.today)
         reasons += filter(None, [untranslated_messages_reason(catalogue, recording.missing)])
+        # Never publishable: a preview records itself as a draft for its reasons.
+        pdf = renderer.write(document, job, tuple(reasons) or ("a translator's preview",))
+        boxes = document.pages
         return pdf, len(boxes), messages, areas, reasons
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..errors import LogoError
 from .logo_svg import check_svg
+from .project_files import read_project_file
 
 #: The largest logo file: a logo prints at most 24 mm wide, so even a PNG
 #: at 600 dpi needs no more than a few hundred kilobytes.
@@ -35,8 +36,7 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 def check_logo(path: Path) -> None:
     """Raise LogoError if the logo at ``path`` (an existing .svg or .png
     file) cannot be drawn safely and completely."""
-    with path.open("rb") as file:
-        data = file.read(MAX_LOGO_BYTES + 1)  # never more: the file may be any size
+    data = read_project_file(path, MAX_LOGO_BYTES, LogoError)  # never more: the file may be any size
     if len(data) > MAX_LOGO_BYTES:
         raise LogoError(
             f"is {path.stat().st_size / 1024 / 1024:,.0f} MB: a logo may be at most "

@@ -21,9 +21,11 @@ import errno
 import json
 import os
 import re
+import stat
 import textwrap
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,7 @@ from .. import __version__
 from ..errors import ManifestError, shown_path
 from ..jobs import Job, Leaflet
 from .output import MANIFEST_NAME, atomic_write_bytes, is_file_inside, sha256_inside, write_inside
+from .project_files import file_kind
 
 #: A manifest of 960 leaflets is about 2 MB; anything far larger is not one.
 _MAX_BYTES = 64 * 1024 * 1024
@@ -120,6 +123,9 @@ def checked_entries(data: object, path: Path) -> list[dict[str, Any]]:
 
 
 def _load(path: Path, *, follow_link: bool) -> object:
+    # O_NONBLOCK: a FIFO in the manifest's place must not hang the build;
+    # then fstat on what was opened: only a regular file is read (a FIFO
+    # read returned None, a folder raised IsADirectoryError).
     flags = os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | (0 if follow_link else os.O_NOFOLLOW)
     try:
         descriptor = os.open(path, flags)
@@ -130,19 +136,50 @@ def _load(path: Path, *, follow_link: bool) -> object:
             raise ManifestError(
                 "is a symbolic link; a manifest is never read through one", path=path
             ) from None
+        with suppress(OSError):  # a socket cannot be opened at all
+            if not stat.S_ISREG(mode := os.lstat(path).st_mode):
+                raise ManifestError(
+                    f"is {file_kind(mode)}, not a manifest this tool wrote", path=path
+                ) from None
         raise ManifestError(f"cannot be read: {error.strerror}", path=path) from None
+    status = os.fstat(descriptor)
+    if not stat.S_ISREG(status.st_mode):  # before fdopen, which refuses a folder with IsADirectoryError
+        os.close(descriptor)
+        raise ManifestError(f"is {file_kind(status.st_mode)}, not a manifest this tool wrote", path=path)
     with os.fdopen(descriptor, "rb") as file:
-        if os.fstat(descriptor).st_size > _MAX_BYTES:
+        if status.st_size > _MAX_BYTES:
             raise ManifestError("is far larger than any manifest this tool writes", path=path)
         data = file.read(_MAX_BYTES + 1)
     try:
-        return json.loads(data.decode("utf-8"))
+        return json.loads(data.decode("utf-8"), object_pairs_hook=_no_key_twice, parse_constant=_no_constant)
     except UnicodeDecodeError:
         raise ManifestError("is not UTF-8 text, as every manifest this tool writes is", path=path) from None
     except json.JSONDecodeError as error:
         raise ManifestError(f"is not JSON: {error.msg}", path=path, line=error.lineno) from None
+    except _NotWritten as error:
+        raise ManifestError(f"is not a manifest this tool wrote: {error}", path=path) from None
     except RecursionError:
         raise ManifestError("is not a manifest this tool wrote: nested too deeply", path=path) from None
+
+
+class _NotWritten(ValueError):
+    """Valid to Python's JSON reader, but never written by this tool."""
+
+
+def _no_key_twice(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object with no key twice: JSON readers differ on which of two
+    keys wins ("status": "draft", "status": "publishable"), so none is read."""
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) != len(keys):
+        twice = next(key for key in keys if keys.count(key) > 1)
+        raise _NotWritten(f"the key {json.dumps(twice)} appears twice in one object")
+    return dict(pairs)
+
+
+def _no_constant(name: str) -> object:
+    """NaN and Infinity are no JSON (other readers refuse them); Python's
+    reader takes them unless told not to."""
+    raise _NotWritten(f"{name} is not a JSON number")
 
 
 def read_manifest(out_dir: Path) -> list[dict[str, Any]]:
@@ -213,9 +250,16 @@ def merge_manifests(paths: list[Path]) -> list[dict[str, Any]]:
             ) from None  # fmt: skip
         for entry in entries:
             key = _entry_key(entry)
-            if key in merged and merged[key][0]["sha256"] != entry["sha256"]:
+            # Shards never share a leaflet; the same entry twice (a shard's
+            # manifest given twice) is harmless. Two different entries for
+            # one PDF are not: which one's status is true cannot be told.
+            if key in merged and merged[key][0] != entry:
+                differ = "a different PDF" if merged[key][0]["sha256"] != entry["sha256"] else (
+                    "the same PDF but a different entry ("
+                    + ", ".join(field for field in _FIELDS if merged[key][0][field] != entry[field]) + ")"
+                )  # fmt: skip
                 raise ManifestError(
-                    f"{key} is also in {shown_path(merged[key][1])}, with a different PDF: build both "
+                    f"{key} is also in {shown_path(merged[key][1])}, with {differ}: build both "
                     "shards again from the same inputs",
                     path=path,
                 )
@@ -226,12 +270,18 @@ def merge_manifests(paths: list[Path]) -> list[dict[str, Any]]:
 def write_manifest_entries(path: Path, entries: list[dict[str, Any]]) -> None:
     """Write a merged manifest to ``path``, replacing only a manifest (a
     mistyped --out must not replace a template or a catalogue)."""
+    if os.path.islink(path):
+        raise ManifestError(
+            "is a symbolic link; a manifest is never written through one or in its place: give --out "
+            "a new file, or the manifest itself",
+            path=path,
+        )
     if os.path.lexists(path) and not looks_like_a_manifest(path):
         raise ManifestError(
             "exists and is not a manifest this tool wrote; give --out a new file or a manifest.json",
             path=path,
         )
-    text = json.dumps({"leaflets": entries}, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps({"leaflets": entries}, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
@@ -294,4 +344,4 @@ def _entry_key(entry: dict[str, Any]) -> str:
 
 
 def _entry_text(entry: dict[str, Any]) -> str:
-    return textwrap.indent(json.dumps(entry, indent=2, ensure_ascii=False), "    ")
+    return textwrap.indent(json.dumps(entry, indent=2, ensure_ascii=False, allow_nan=False), "    ")

@@ -160,6 +160,16 @@ def sha256_inside(out_dir: Path, relative: str) -> str | None:
         return hashlib.file_digest(file, "sha256").hexdigest()
 
 
+def read_inside(out_dir: Path, relative: str) -> bytes | None:
+    """The content of ``out_dir/relative`` when it is a regular file reached
+    without following a link, else None."""
+    descriptor = _open_file_inside(out_dir, relative)
+    if descriptor is None:
+        return None
+    with os.fdopen(descriptor, "rb") as file:
+        return file.read()
+
+
 def write_leaflet(out_dir: Path, leaflet: Leaflet, *, write_html: bool) -> str:
     """Write the PDF (and optionally its HTML); return the PDF's SHA-256."""
     relative = leaflet.job.relative_pdf_path

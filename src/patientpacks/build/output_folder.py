@@ -31,6 +31,7 @@ from ..errors import OutputError, shown_path
 from ..model import Project
 from .manifest import looks_like_a_manifest
 from .output import MANIFEST_NAME, TEMPORARY_NAME, open_folder
+from .project_files import file_kind
 
 LOCK_NAME = ".patientpacks.lock"
 _CHOOSE = "choose an empty or new folder for the leaflets (--out DIR)"
@@ -104,21 +105,27 @@ def output_lock(out_dir: Path) -> Iterator[None]:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise OutputError(f"cannot create the output folder: {error.strerror}", path=out_dir) from None
+    # What is there is looked at before it is opened (opening a device may
+    # do something; a socket cannot be opened at all), and what was opened
+    # is looked at again: a name swapped in between is caught too.
+    with suppress(FileNotFoundError):
+        _refuse_unless_a_lock_file(os.lstat(path).st_mode, path)
     try:
         # O_NONBLOCK: a FIFO put in the lock file's place must not hang the build.
         flags = os.O_RDONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
         descriptor = os.open(path, flags, 0o644)
     except OSError as error:
         if error.errno == errno.ELOOP:
-            raise OutputError(
-                "is a symbolic link, not this tool's lock file; the build never opens it, so what it "
-                "points to is untouched: remove the link",
-                path=path,
-            ) from None
+            _refuse_unless_a_lock_file(stat.S_IFLNK, path)
+        with suppress(OSError):
+            _refuse_unless_a_lock_file(os.lstat(path).st_mode, path)
         raise OutputError(f"cannot create the lock file: {error.strerror}", path=path) from None
+    try:
+        _refuse_unless_a_lock_file(os.fstat(descriptor).st_mode, path)
+    except OutputError:
+        os.close(descriptor)
+        raise
     with os.fdopen(descriptor, "rb") as lock_file:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise OutputError("is not a file, so it cannot be this tool's lock file: move it away", path=path)
         try:
             fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -129,6 +136,21 @@ def output_lock(out_dir: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+def _refuse_unless_a_lock_file(mode: int, path: Path) -> None:
+    if stat.S_ISLNK(mode):
+        raise OutputError(
+            "is a symbolic link, not this tool's lock file; the build never opens it, so what it "
+            "points to is untouched: remove the link",
+            path=path,
+        )
+    if not stat.S_ISREG(mode):
+        raise OutputError(
+            f"is {file_kind(mode)}, so it cannot be this tool's lock file; it is not a regular file: "
+            "remove it",
+            path=path,
+        )
 
 
 def remove_stale_temporaries(out_dir: Path, folders: Iterable[str]) -> list[str]:

@@ -56,6 +56,7 @@ from weasyprint.urls import URLFetcher
 
 from ..errors import RenderError, shown_path
 from ..model import OutputProfile
+from .pdf_structure import LeafletMetadata
 from .press_colours import SRGB_PROFILE, PressColours, press_colours
 
 MM = 72 / 25.4  # PDF points in a millimetre
@@ -71,7 +72,7 @@ MARK_MARGIN = 3 * MM
 _REGISTRATION = "registration"
 
 
-class _PdfUaIdentifiedMetadata(DocumentMetadata):
+class _PdfUaIdentifiedMetadata(LeafletMetadata):
     """Document metadata whose XMP also says PDF/UA-1 (``pdfuaid:part``),
     beside the PDF/X identifiers WeasyPrint writes for PDF/X-4."""
 
@@ -84,7 +85,7 @@ class _PdfUaIdentifiedMetadata(DocumentMetadata):
 
 
 def _pdf_ua_identified(metadata: DocumentMetadata) -> DocumentMetadata:
-    identified = _PdfUaIdentifiedMetadata()
+    identified = _PdfUaIdentifiedMetadata()  # the leaflet's status (LeafletMetadata) kept
     identified.__dict__.update(vars(metadata))
     return identified
 

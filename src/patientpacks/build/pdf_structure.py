@@ -31,6 +31,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from xml.etree import ElementTree
 
 import pydyf
 from weasyprint import draw as weasyprint_draw
@@ -39,6 +40,9 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
 from weasyprint.pdf import metadata as weasyprint_metadata
 from weasyprint.pdf import tags as weasyprint_tags
+from weasyprint.pdf.metadata import DocumentMetadata
+
+from .leaflet_status import status_description
 
 _build_box_tree = weasyprint_tags._build_box_tree
 _draw_stacking_context = weasyprint_draw.draw_stacking_context
@@ -179,3 +183,24 @@ def fixed_document_id(seed: str) -> Iterator[None]:
         yield
     finally:
         weasyprint_metadata.uuid4 = random_uuid4
+
+
+class LeafletMetadata(DocumentMetadata):
+    """WeasyPrint's document metadata, whose XMP also records the leaflet's
+    status and draft reasons (leaflet_status.py: what a later build reads
+    back). WeasyPrint has a hook for extra XMP only outside its rdf:RDF."""
+
+    reasons: tuple[str, ...] = ()
+
+    def generate_rdf_metadata(self, variant: str, version: int, conformance: str | None) -> bytes:
+        rdf = ElementTree.fromstring(super().generate_rdf_metadata(variant, version, conformance))
+        rdf.append(status_description(self.reasons))
+        return ElementTree.tostring(rdf, encoding="utf-8")
+
+
+def with_status(metadata: DocumentMetadata, reasons: tuple[str, ...]) -> LeafletMetadata:
+    """``metadata`` (a document's), recording ``reasons`` (none: publishable)."""
+    recorded = LeafletMetadata()
+    recorded.__dict__.update(vars(metadata))
+    recorded.reasons = reasons
+    return recorded

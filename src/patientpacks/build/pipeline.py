@@ -81,7 +81,8 @@ def build(
         written = [job.relative_pdf_path for job in jobs] + [entry["path"] for entry in previous]
         folders = {"", *(posixpath.dirname(path) for path in written)}
         report.warnings += remove_stale_temporaries(options.out_dir, folders)
-        jobs, report.unchanged = split_unchanged(jobs, previous, options)
+        jobs, report.unchanged, untrusted = split_unchanged(jobs, previous, options)
+        report.warnings += untrusted
         jobs, refused = refuse_unreadable_catalogues(jobs)
         for failure in refused:
             report.failures.append(failure)

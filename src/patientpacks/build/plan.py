@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 
 from .. import __version__
-from ..errors import CatalogueError
+from ..errors import CatalogueError, shown_path
 from ..jobs import Edition, Failure, Job
 from ..model import Brand, Pack, Project
 from .catalogue_reader import read_catalogue
@@ -22,9 +22,10 @@ from .catalogues import (
     review_lapsed,
 )
 from .fonts import load_font_setup
+from .leaflet_status import recorded_status
 from .load import LoadedInputs
 from .options import BuildOptions
-from .output import is_file_inside, sha256_inside
+from .output import MANIFEST_NAME, is_file_inside, read_inside, sha256_bytes
 from .signoffs import signoff_path_of_catalogue
 
 #: The Python libraries whose version changes what a PDF holds: layout and
@@ -201,33 +202,52 @@ def in_shard(label: str, shard: int, shards: int) -> bool:
 
 def split_unchanged(
     jobs: list[Job], previous: list[dict], options: BuildOptions
-) -> tuple[list[Job], list[dict]]:
-    """The jobs to run, and the manifest entries of leaflets already up to
-    date: same inputs, and the PDF on disk is the one the manifest records."""
+) -> tuple[list[Job], list[dict], list[str]]:
+    """The jobs to run, the manifest entries of leaflets already up to date
+    (same inputs, and the PDF on disk is the one the entry records, with the
+    status and reasons the entry gives), and a warning for each entry whose
+    PDF records another status: not trusted, its leaflet is rebuilt."""
     if options.force:
-        return jobs, []
+        return jobs, [], []
     by_key = {entry["path"]: entry for entry in previous}
-    to_build, unchanged = [], []
+    to_build, unchanged, warnings = [], [], []
     for job in jobs:
         entry = by_key.get(job.relative_pdf_path)
-        if (
-            entry
-            and entry.get("inputs_sha256") == job.inputs_sha256
-            and _intact(options.out_dir, entry, options.write_html)
-        ):
-            unchanged.append(entry)
-        else:
+        if entry is None or entry["inputs_sha256"] != job.inputs_sha256:
             to_build.append(job)
-    return to_build, unchanged
+            continue
+        problem = _why_not_intact(options.out_dir, entry, options.write_html)
+        if problem is None:
+            unchanged.append(entry)
+            continue
+        to_build.append(job)
+        if problem != "changed":
+            warnings.append(
+                f"{shown_path(options.out_dir / MANIFEST_NAME)}: {job.relative_pdf_path}: {problem}"
+            )
+    return to_build, unchanged, warnings
 
 
-def _intact(out_dir: Path, entry: dict, write_html: bool) -> bool:
-    """Whether the entry's PDF (and HTML, when asked for) is on disk as the
-    entry records it, reached without following a link."""
+def _why_not_intact(out_dir: Path, entry: dict, write_html: bool) -> str | None:
+    """None when the entry's PDF (and HTML, when asked for) is on disk as the
+    entry records it, reached without following a link, and records the
+    entry's status and reasons (leaflet_status.py: the PDF is the authority);
+    "changed" when the files are not the entry's; else what disagrees."""
     html = str(PurePosixPath(entry["path"]).with_suffix(".html"))
     if write_html and not is_file_inside(out_dir, html):
-        return False
-    return sha256_inside(out_dir, entry["path"]) == entry["sha256"]
+        return "changed"
+    pdf = read_inside(out_dir, entry["path"])
+    if pdf is None or sha256_bytes(pdf) != entry["sha256"]:
+        return "changed"
+    recorded = recorded_status(pdf)
+    if recorded is None:
+        return "changed"  # a PDF from before PDFs recorded their status
+    if recorded != (entry["status"], tuple(entry["reasons"])):
+        return (
+            f"the manifest says {entry['status']} ({len(entry['reasons'])} reason(s)), its PDF records "
+            f"{recorded[0]} ({len(recorded[1])}); not trusted: the leaflet is rebuilt"
+        )
+    return None
 
 
 def refuse_unreadable_catalogues(jobs: list[Job]) -> tuple[list[Job], list[Failure]]:

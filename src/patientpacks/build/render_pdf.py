@@ -15,7 +15,7 @@ import hashlib
 import logging
 import mimetypes
 import string
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from html import escape as html_escape
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -42,7 +42,12 @@ from .fonts import (
 )
 from .laid_out import laid_out_blocks
 from .pdf_print_shop import PrintShopOutput
-from .pdf_structure import fix_weasyprint_tagging, fixed_document_id, strip_bidi_controls_from_navigation
+from .pdf_structure import (
+    fix_weasyprint_tagging,
+    fixed_document_id,
+    strip_bidi_controls_from_navigation,
+    with_status,
+)
 from .pdf_text_layer import write_logical_text_layer
 
 
@@ -248,31 +253,28 @@ class LeafletRenderer:
                 color_profiles=print_shop.color_profiles if print_shop else None,
             )
 
-    def render(
-        self,
-        html: str,
-        job: Job,
-        blank_page_html: str | None = None,
-        on_layout: Callable[[Document], None] = lambda document: None,
-    ) -> tuple[bytes, tuple[PageBoxes, ...]]:
-        """Return the PDF and each of its pages' boxes (see :func:`page_boxes`).
-        With ``blank_page_html``, blank pages are added before the last page to
-        make a multiple of 4 (a folded booklet keeps its back page at the back).
-        ``on_layout`` is given the laid-out document (the translator's preview
-        reads where each message went)."""
-        label = job.label
-        try:
+    def lay_out(self, html: str, job: Job, blank_page_html: str | None = None) -> Document:
+        """The leaflet laid out. With ``blank_page_html``, blank pages are
+        added before the last page to make a multiple of 4 (a folded booklet
+        keeps its back page at the back)."""
+        with _naming_the_leaflet(job):
             document = self._layout(html, job)
             if blank_page_html is not None and len(document.pages) % 4:
                 blanks = [
                     self._layout(blank_page_html, job).pages[0] for _ in range(-len(document.pages) % 4)
                 ]
                 document = document.copy([*document.pages[:-1], *blanks, document.pages[-1]])
-            on_layout(document)
+        return document
+
+    def write(self, document: Document, job: Job, reasons: tuple[str, ...]) -> bytes:
+        """The PDF of a laid-out leaflet, recording its status: publishable,
+        or a draft for ``reasons`` (leaflet_status.py)."""
+        with _naming_the_leaflet(job):
             # Leaflets never carry files: drop any attachment the HTML named.
             document.metadata.attachments = []
             # The page keeps its bidi isolates; the bookmarks and the title bar get none.
             strip_bidi_controls_from_navigation(document)
+            document.metadata = with_status(document.metadata, reasons)
             # Tagged (structure tree, reading order, alt text) in every
             # edition: PDF/UA-1 declares it; the print shop's PDF/X-4 keeps
             # the tags, and pdf_print_shop declares PDF/UA-1 beside it.
@@ -283,14 +285,19 @@ class LeafletRenderer:
             }
             print_shop = self._print_shop(job)
             with fixed_document_id(job.inputs_sha256), _failing_on_logged_errors():
-                pdf = (
+                return (
                     print_shop.write_pdf(document, **options) if print_shop else document.write_pdf(**options)
                 )
-        except (RefusedFetch, RenderError) as error:
-            raise RenderError(f"{label}: {error}") from None
-        except MemoryError:
-            raise  # the worker's memory limit: reported by pool.py
-        except Exception as error:  # WeasyPrint raises many types; name the leaflet.
-            raise RenderError(f"{label}: WeasyPrint failed: {type(error).__name__}: {error}") from error
-        numbers: dict[int, int] = {}
-        return pdf, tuple(page_boxes(page, numbers) for page in document.pages)
+
+
+@contextlib.contextmanager
+def _naming_the_leaflet(job: Job) -> Iterator[None]:
+    """Every error of WeasyPrint's as a RenderError that names the leaflet."""
+    try:
+        yield
+    except (RefusedFetch, RenderError) as error:
+        raise RenderError(f"{job.label}: {error}") from None
+    except MemoryError:
+        raise  # the worker's memory limit: reported by pool.py
+    except Exception as error:  # WeasyPrint raises many types; name the leaflet.
+        raise RenderError(f"{job.label}: WeasyPrint failed: {type(error).__name__}: {error}") from error

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ConfigError
-from .config import Table, read_toml
+from .config import Table, read_toml, toml_bytes
 
 RULES_FILE = "translation_rules.toml"
 ENGLISH_DRAFT_MARK = "DRAFT — not for patient use"
@@ -100,12 +100,9 @@ def load_translation_rules(templates_dir: Path) -> TranslationRules:
     """The project's rules, read again when the file's content changes (a
     long-running process sees an edit on its next leaflet)."""
     path = templates_dir / RULES_FILE
-    try:
-        content = path.read_bytes()
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return NO_RULES
-    except OSError as error:
-        raise ConfigError(f"cannot be read: {error.strerror}", path=path) from None
+    content = toml_bytes(path)
     return _parse_rules(path, hashlib.sha256(content).hexdigest())
 
 

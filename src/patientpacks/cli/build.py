@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .. import __version__, api
 from ..api import LARGE_PRINT_EDITION, PRINT_SHOP_EDITION, STANDARD_EDITION, BuildOptions, Edition, Limits
+from ..errors import shown_path
 from ..model import Project
 from .common import (
     EXIT_FAILED,
@@ -193,13 +194,23 @@ def run_build(project: Project, arguments: argparse.Namespace) -> int:
     options = _build_options(project, arguments)
     progress = BuildProgress(quiet=arguments.quiet, verbose=arguments.verbose)
     stop = threading.Event()
-    with progress, _stop_on_signals(stop):
-        report = api.build(project, options, on_result=progress.result, on_start=progress.start, stop=stop)
+    building = threading.Event()
+
+    def start(count: int) -> None:
+        building.set()  # from here on, a signal stops the build tidily (see _stop_on_signals)
+        progress.start(count)
+
+    try:
+        with progress, _stop_on_signals(stop, building):
+            report = api.build(project, options, on_result=progress.result, on_start=start, stop=stop)
+    except KeyboardInterrupt:
+        print("interrupted before any leaflet was built; the same command builds them", file=sys.stderr)
+        return EXIT_INTERRUPTED
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if report.interrupted:
         print(
-            f"interrupted: {len(report.built)} leaflet(s) written and listed in {report.manifest_path}; "
+            f"interrupted: {len(report.built)} leaflet(s) written and listed in {shown_path(report.manifest_path)}; "
             "the same command builds the rest",
             file=sys.stderr,
         )
@@ -210,7 +221,7 @@ def run_build(project: Project, arguments: argparse.Namespace) -> int:
     total = len(report.built) + len(report.unchanged)
     print(
         f"{len(report.built)} built, {len(report.unchanged)} unchanged, {len(report.failures)} failed; "
-        f"{total - drafts} publishable, {drafts} draft(s). Manifest: {report.manifest_path}"
+        f"{total - drafts} publishable, {drafts} draft(s). Manifest: {shown_path(report.manifest_path)}"
     )
     if drafts:
         print("Why the drafts are drafts (each reason once; -v and the manifest list them per leaflet):")
@@ -222,13 +233,18 @@ def run_build(project: Project, arguments: argparse.Namespace) -> int:
 
 
 @contextmanager
-def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
-    """Ctrl-C and SIGTERM ask the build to stop, which it does within a
-    fraction of a second and tidily (workers stopped, manifest written),
-    instead of a KeyboardInterrupt raised wherever the program happens to be."""
+def _stop_on_signals(stop: threading.Event, building: threading.Event) -> Iterator[None]:
+    """Ctrl-C and SIGTERM ask the build to stop. While leaflets are built
+    (``building`` is set), it stops within a fraction of a second and tidily
+    (workers stopped, manifest written). Before that, while the project is
+    read and the leaflets planned, nothing needs tidying and the main thread
+    may be stuck in a read (of a named pipe, a slow disk) that a flag alone
+    would never end: KeyboardInterrupt is raised there and then."""
 
     def ask_to_stop(signum: int, frame: object) -> None:
         stop.set()
+        if not building.is_set():
+            raise KeyboardInterrupt
 
     previous = {number: signal.signal(number, ask_to_stop) for number in (signal.SIGINT, signal.SIGTERM)}
     try:

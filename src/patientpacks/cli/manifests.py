@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from .. import api
+from ..errors import shown_path
 from .common import EXIT_OK
 
 
@@ -22,5 +23,5 @@ def run(command: str, argv: list[str], project_root: Path | None) -> int:
     )
     arguments = parser.parse_args(argv)
     count = api.merge_manifests(arguments.manifests, arguments.out)
-    print(f"{count} leaflet(s) from {len(arguments.manifests)} manifest(s) -> {arguments.out}")
+    print(f"{count} leaflet(s) from {len(arguments.manifests)} manifest(s) -> {shown_path(arguments.out)}")
     return EXIT_OK
