@@ -9,13 +9,16 @@ built or written from it."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import re
+import shutil
+import time
 from pathlib import Path
 
 import pytest
 
-from patientpacks.build.catalogue_reader import MAX_CATALOGUE_BYTES
+from patientpacks.build.catalogue_reader import MAX_CATALOGUE_BYTES, read_catalogue
 
 from ..conftest import run_cli
 from ..test_catalogue_reader import SPANISH, build_card, edit, line_of
@@ -87,6 +90,49 @@ def test_an_unusable_plural_rule_blocks_the_language_in_the_build_and_in_check(
             'msgstr[0] "No se acueste durante 4\x00%(hours)s hora',
             "contains a NUL byte, where C programs (msgfmt, gettext) cut the message short",
         ),
+        (
+            # Printed as the next message's translation.
+            'msgid "Your treatment record"\n',
+            'msgstr "Registro NO NECESARIO"\nmsgid "Your treatment record"\n',
+            "a msgstr that belongs to no msgid",
+        ),
+        (
+            '#~ msgstr "BORRADOR: no apto para pacientes"',
+            'msgstr "No haga nada"',
+            "inconsistent use of #~",
+        ),
+        (
+            'msgstr "Registro de su tratamiento"',
+            'msgstr[0] "OTRA"',
+            "msgstr[0] on a message without msgid_plural",
+        ),
+        (
+            'msgstr[0] "No se acueste durante %(hours)s hora después del tratamiento."\n'
+            'msgstr[1] "No se acueste durante %(hours)s horas después del tratamiento."',
+            'msgstr "No se acueste durante unas horas."',
+            "msgstr without an index on a message with msgid_plural",
+        ),
+        (
+            # Babel kept the last, and evaluated it only after this check had passed the first.
+            '"MIME-Version: 1.0\\n"',
+            '"Plural-Forms: nplurals=2; plural=(n/0);\\n"\n"MIME-Version: 1.0\\n"',
+            "the header field 'Plural-Forms' is given twice (first on line 20); keep one",
+        ),
+        (
+            '"MIME-Version: 1.0\\n"',
+            '" nplurals=100000000;\\n"\n"MIME-Version: 1.0\\n"',
+            "a header line starts with a space ('nplurals=100000000;'), which continues the field before it",
+        ),
+        (
+            "# Spanish translations",
+            "\ufeff# Spanish translations",
+            "starts with a byte order mark (BOM, U+FEFF)",
+        ),
+        (
+            '"Language: es\\n"',
+            '"Language: zz_!!\\n"',
+            "the header field 'Language' cannot be read: 'zz_!!' is not a valid locale identifier",
+        ),
     ],
     ids=[
         "missing-quote",
@@ -96,6 +142,14 @@ def test_an_unusable_plural_rule_blocks_the_language_in_the_build_and_in_check(
         "next-line",
         "nul",
         "nul-in-msgstr[0]",
+        "msgstr-without-msgid",
+        "live-msgstr-under-an-obsolete-msgid",
+        "msgstr[0]-without-msgid_plural",
+        "msgstr-without-index-under-msgid_plural",
+        "header-field-given-twice",
+        "header-field-continued-on-a-line-starting-with-a-space",
+        "byte-order-mark",
+        "bad-header-field-named-at-its-line",
     ],
 )
 def test_a_broken_line_is_named_alike_by_check_stats_and_the_build(
@@ -145,6 +199,52 @@ def test_a_utf8_catalogue_declared_iso_8859_1_is_refused_not_printed_as_mojibake
     build = build_card(project, tmp_path / "out")
     assert build["code"] == 1 and build["entries"] == []  # "Registro de su tratamiento" never as "Ã©"
     assert message in capsys.readouterr().err
+
+
+def second_header_entry(project: Path) -> str:
+    path = project / SPANISH
+    path.write_text(path.read_text() + 'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=2; plural=(n/0);\\n"\n')
+    line = len(path.read_text().splitlines()) - 2
+    return f'{SPANISH}:{line}: the header entry (msgid "") is defined twice (first on line 11); keep one'
+
+
+def unknown_locale_folder(project: Path) -> str:
+    catalogue = project / "locales/qq/LC_MESSAGES/messages.po"
+    catalogue.parent.mkdir(parents=True)
+    shutil.copy(project / SPANISH, catalogue)
+    return (
+        "locales/qq/LC_MESSAGES/messages.po: the folder locales/qq is named for no locale CLDR knows ('qq')"
+    )
+
+
+@pytest.mark.parametrize(
+    "make", [second_header_entry, unknown_locale_folder], ids=["second-header-entry", "unknown-locale-folder"]
+)
+def test_a_catalogue_that_cannot_be_read_fails_only_its_own_locale_in_every_command(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], make
+) -> None:
+    for other in (project / "locales").iterdir():  # a small project: en, es and the catalogue under test
+        if other.is_dir() and other.name != "es":
+            shutil.rmtree(other)
+    message = make(project)
+    out = tmp_path / "out"
+    status = run_cli(
+        project, "--out", str(out), "--pack", "aftercare-card", "--brand", "harbour-lane-uk", "-q"
+    )
+    output = capsys.readouterr()
+    assert status == 1 and message in output.err and "Traceback" not in output.err
+    built = {entry["locale"] for entry in json.loads((out / "manifest.json").read_text())["leaflets"]}
+    assert built == ({"en"} if make is second_header_entry else {"en", "es"})
+
+    assert run_cli(project, "stats", "--json") == 0
+    rows = {row["locale"]: row for row in json.loads(capsys.readouterr().out)["catalogues"]}
+    broken = "qq" if make is unknown_locale_folder else "es"
+    assert all(row["broken"] for row in rows.values() if row["locale"] == broken)
+    assert not any(row["broken"] for row in rows.values() if row["locale"] != broken)
+
+    assert run_cli(project, "check", "--no-layout") == 1
+    output = capsys.readouterr()
+    assert message in output.out and "Traceback" not in output.out + output.err
 
 
 # --- update: all or nothing ---------------------------------------------------------------
@@ -274,3 +374,53 @@ def test_init_refuses_a_link_in_place_of_the_new_catalogue(project: Path, tmp_pa
     assert run_cli(project, "init", "it") == 2
     assert "a catalogue for 'it' exists already" in capsys.readouterr().err
     assert not outside.exists() and not outside.parent.exists()
+
+
+# --- Reading takes time in proportion to the file ---------------------------------------
+
+#: A catalogue of the largest size read (MAX_CATALOGUE_BYTES) is read in the
+#: main process of every command, outside a build's time limit: each check
+#: must take time linear in the text. Each was quadratic or worse in what it repeats.
+SLOW_BEFORE = {
+    "300000-unclosed-tags": ('msgstr "Registro de su tratamiento"', 'msgstr "' + "<" * 300_000 + '"'),
+    "a-placeholder-with-300000-zero-flags": (
+        'msgstr "Registro de su tratamiento"',
+        'msgstr "Registro %' + "0" * 300_000 + '"',
+    ),
+    "a-plural-rule-with-100000-spaces": (
+        "nplurals=2; plural=(n != 1);",
+        "nplurals=2; plural=(n != 1)" + " " * 100_000 + "x;",
+    ),
+}
+
+
+def _read_and_report(path: Path, data: bytes, done) -> None:
+    done.put(read_catalogue(path, "es", data=data).problems[0].message[:80])
+
+
+@pytest.mark.parametrize(("old", "new"), SLOW_BEFORE.values(), ids=SLOW_BEFORE.keys())
+def test_a_hostile_catalogue_is_read_in_time_proportional_to_its_size(
+    project: Path, old: str, new: str
+) -> None:
+    """Measured against the shipped catalogue, read in the same test: a
+    hostile one 10 times its size must not take 100 times as long (before,
+    these took minutes)."""
+    path = project / SPANISH
+    shipped = path.read_bytes()
+    started = time.perf_counter()
+    for _ in range(3):
+        read_catalogue(path, "es", data=shipped)
+    shipped_time = (time.perf_counter() - started) / 3
+    hostile = shipped.decode().replace(old, new, 1).encode()
+    assert len(hostile) < MAX_CATALOGUE_BYTES
+    context = multiprocessing.get_context("fork")
+    done = context.Queue()
+    reader = context.Process(target=_read_and_report, args=(path, hostile, done))
+    reader.start()
+    reader.join(timeout=100 * shipped_time * len(hostile) / len(shipped))
+    finished = not reader.is_alive()
+    reader.kill()
+    assert finished, (
+        f"reading took over 100 times as long per byte as the shipped catalogue ({shipped_time:.3f} s)"
+    )
+    assert done.get(timeout=5)  # and it was refused

@@ -91,7 +91,25 @@ def check_output(project: Path, capsys: pytest.CaptureFixture[str], locale: str 
 
 # --- Messages that would print something else -----------------------------------------
 
-NO_WORDS = {"space": " ", "zero-width-space": "\u200b", "nbsp-reference": "&nbsp;", "full-stop": "."}
+NO_WORDS = {
+    "space": " ",
+    "zero-width-space": "\u200b",
+    "nbsp-reference": "&nbsp;",
+    "full-stop": ".",
+    # Letters (Lo) that draw nothing: Unicode's default-ignorable code points.
+    "hangul-filler-U+3164": "\u3164",
+    "halfwidth-hangul-filler-U+FFA0": "\uffa0",
+    "hangul-choseong-filler-U+115F": "\u115f",
+}
+CALL = "Call %(number)s for emergency help straight away"
+STAY_UPRIGHT = (
+    "Stay upright for %(hours)s hour after treatment.",
+    "Stay upright for %(hours)s hours after treatment.",
+)
+NOT_FILLERS = (
+    "<strong>Anti-wrinkle injections are not fillers.</strong> They do not add volume. Dermal fillers, "
+    "such as hyaluronic acid, are a different treatment."
+)
 
 #: (msgid, translation, what check says): none may be printed.
 PRINTS_SOMETHING_ELSE = {
@@ -173,6 +191,11 @@ PRINTS_SOMETHING_ELSE = {
         "Registro de su tratamiento: llame al 112",
         "numbers differ from the source (the source has none, the translation 112)",
     ),
+    "fraction-one-half": (
+        "Your treatment record",
+        "Registro de su tratamiento ½",
+        "writes the number U+00BD VULGAR FRACTION ONE HALF, which its source does not",
+    ),
 }
 
 
@@ -211,6 +234,21 @@ SAFETY_PRINTS_SOMETHING_ELSE = {
         "pérdida del control de la vejiga durante 24 horas",
         "numbers differ from the source (the source has none, the translation 24)",
     ),
+    "emergency-number-written-twice": (
+        CALL,
+        "Llame de inmediato al %(number)s%(number)s para pedir ayuda urgente",
+        "placeholders differ from the source (unexpected %(number)s)",
+    ),
+    "combining-marks-strike-the-emergency-number-through": (
+        CALL,
+        "Llame de inmediato al %(number)s\u0338\u20d2 para pedir ayuda urgente",
+        "has U+0338 COMBINING LONG SOLIDUS OVERLAY inside or beside a number",
+    ),
+    "half-an-hour-as-a-fraction": (
+        "loss of bladder control",
+        "pérdida del control de la vejiga durante ½ hora",
+        "writes the number U+00BD VULGAR FRACTION ONE HALF, which its source does not",
+    ),
 }
 
 
@@ -233,11 +271,18 @@ def test_a_safety_note_that_would_print_something_else_stops_the_leaflet(
     assert problem in output.splitlines()[0]
 
 
-def usable(project: Path, locale: str, msgid: str, msgstr: str, context: str | None = None) -> bool:
-    set_translation(project, msgid, msgstr, context=context, locale=locale)
+def usable(
+    project: Path,
+    locale: str,
+    msgid: str | tuple[str, str],
+    msgstr: str | tuple[str, ...],
+    context: str | None = None,
+) -> bool:
+    singular = msgid[0] if isinstance(msgid, tuple) else msgid
+    set_translation(project, singular, msgstr, context=context, locale=locale)
     path = project / f"locales/{locale}/LC_MESSAGES/messages.po"
     reading = read_catalogue(path, locale, rules=load_translation_rules(project / "templates"))
-    return (context, msgid) in reading.usable
+    return (context, singular) in reading.usable
 
 
 @pytest.mark.parametrize(
@@ -288,6 +333,88 @@ def test_digits_and_numbers_are_the_locales_and_the_sources(
     """Persian writes Persian digits, Arabic Latin ones (CLDR's default for
     ``ar``, and what the leaflet's own numbers use)."""
     assert not usable(project, locale, msgid, msgstr)
+
+
+#: (msgid, context, translation): none may be printed.
+NOT_AS_THE_SOURCE = {
+    "hours-written-twice": (
+        STAY_UPRIGHT,
+        None,
+        (
+            "No se acueste durante %(hours)s%(hours)s hora después del tratamiento.",
+            "No se acueste durante %(hours)s%(hours)s horas después del tratamiento.",
+        ),
+    ),
+    "three-quarters": (RESULTS, None, "Los resultados suelen durar de 3 a 4 meses, ¾ de año."),
+    "roman-numeral-IV": (RESULTS, None, "Los resultados suelen durar de 3 a 4 meses (Ⅳ)."),
+    "circled-number-ten": ("Your treatment record", None, "Registro de su tratamiento ⑩"),
+    "number-twelve-full-stop": ("Your treatment record", None, "Registro de su tratamiento ⒓"),
+    "fraction-as-a-character-reference": ("Your treatment record", None, "Registro &frac12;"),
+    "roman-numeral-as-a-character-reference": ("Your treatment record", None, "Registro &#x2163;"),
+    "roman-numeral-before-the-emergency-number": (
+        CALL,
+        "safety",
+        "Llame de inmediato al Ⅰ%(number)s para pedir ayuda urgente",
+    ),
+    "hangul-filler-inside-a-number": (RESULTS, None, "Los resultados suelen durar de 3\u3164 a 4 meses."),
+    "combining-mark-at-the-start": ("Your treatment record", None, "\u0301Registro de su tratamiento"),
+    "spacing-mark-after-a-digit": (RESULTS, None, "Los resultados suelen durar de 3 a 4\u0903 meses."),
+    "tags-reordered-everything-after-prints-bold": (
+        NOT_FILLERS,
+        None,
+        "</strong>No son rellenos.<strong> No añaden volumen.",
+    ),
+    "a-number-of-5000-digits": (
+        RESULTS,
+        None,
+        "Los resultados suelen durar de 3 a 4" + "0" * 5000 + " meses.",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("msgid", "context", "msgstr"), NOT_AS_THE_SOURCE.values(), ids=NOT_AS_THE_SOURCE.keys()
+)
+def test_a_translation_whose_placeholders_numbers_or_tags_are_not_its_sources_is_not_used(
+    project: Path, msgid: str | tuple[str, str], context: str | None, msgstr: str | tuple[str, str]
+) -> None:
+    assert not usable(project, "es", msgid, msgstr, context)
+
+
+@pytest.mark.parametrize(
+    ("locale", "msgid", "msgstr"),
+    [
+        ("es", STAY_UPRIGHT, ("No se acueste durante una hora.", "No se acueste durante %(hours)s horas.")),
+        (
+            "ar",
+            STAY_UPRIGHT,
+            (
+                "ابق منتصبًا لمدة %(hours)s ساعة.",
+                "ابق منتصبًا لمدة ساعة واحدة.",
+                "ابق منتصبًا لمدة ساعتين.",
+                "ابق منتصبًا لمدة %(hours)s ساعات.",
+                "ابق منتصبًا لمدة %(hours)s ساعة.",
+                "ابق منتصبًا لمدة %(hours)s ساعة.",
+            ),
+        ),
+        (
+            "es",
+            NOT_FILLERS,
+            "Los rellenos son otro tratamiento. <strong>Estas inyecciones no son rellenos.</strong>",
+        ),
+    ],
+    ids=[
+        "the-singular-writes-one-as-a-word",
+        "arabic-one-and-two-as-words",
+        "a-tagged-sentence-moved",
+    ],
+)
+def test_what_a_language_may_write_otherwise_is_printed(
+    project: Path, locale: str, msgid: str | tuple[str, str], msgstr: str | tuple[str, ...]
+) -> None:
+    """As msgfmt allows: a plural form for one number only may write it as a
+    word; tags may move as long as they nest as in the source."""
+    assert usable(project, locale, msgid, msgstr)
 
 
 # --- The draft mark ----------------------------------------------------------------------

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, read_po
 
@@ -39,8 +40,8 @@ from .message_checks import (
     untranslated,
     unusable_translation,
 )
-from .plurals import PluralRuleError, expected_plural_rule, parse_plural_rule
-from .po_syntax import first_problem, plural_forms_line
+from .plurals import PluralRule, PluralRuleError, expected_plural_rule, parse_plural_rule
+from .po_syntax import first_problem, header_fields, plural_forms_line
 from .translation_rules import NO_RULES, MessageKey, TranslationRules
 
 #: Message context that marks a safety-note message (see templates/safety_notes.html).
@@ -142,6 +143,16 @@ def read_catalogue(
     compare it with ``template`` (the parsed ``messages.pot``) when given.
     ``rules``: the project's translation rules (the numbers reviewers accepted)."""
     try:
+        Locale.parse(locale)
+    except (UnknownLocaleError, ValueError):
+        folder = path.parent.parent
+        return _unreadable(
+            path,
+            None,
+            f"the folder {folder.parent.name}/{folder.name} is named for no locale CLDR knows "
+            f"({locale!r}): name it with a locale code such as es, pt_BR or zh_Hans",
+        )
+    try:
         data = catalogue_bytes(path) if data is None else data
     except CatalogueError as error:
         return _unreadable(path, None, error.message)
@@ -156,18 +167,31 @@ def read_catalogue(
         return _unreadable(path, *problem)
     try:
         catalog = read_po(text.splitlines(keepends=True), locale=locale, domain=DOMAIN, abort_invalid=True)
-    except PoFileError as error:
-        # Babel counts lines from 0 and appends " on <that number>" to its message.
-        reason = str(error).rsplit(" on ", 1)[0]
-        return _unreadable(path, error.lineno + 1, f"not a valid catalogue: {reason}")
-    except ValueError as error:  # an unknown locale in the header, a bad header value
+    except (PoFileError, ValueError) as error:  # a bad header value (an unknown Language:) or line
+        if field := _bad_header_field(text):
+            return _unreadable(path, *field)
+        if isinstance(error, PoFileError):
+            # Babel counts lines from 0 and appends " on <that number>" to its message.
+            reason = str(error).rsplit(" on ", 1)[0]
+            return _unreadable(path, error.lineno + 1, f"not a valid catalogue: {reason}")
         return _unreadable(path, None, f"cannot be read: {error}")
-    problems = _plural_problems(path, catalog, locale, text)
+    rule, problems = _plural_problems(path, catalog, locale, text)
     if problems:
         return CatalogueReading(path, catalog, tuple(problems))
-    language = Language.of(locale, catalog.num_plurals, rules)
+    language = Language.of(locale, rule, rules)
     usable, rejected, message_problems = _message_problems(path, catalog, template, language)
     return CatalogueReading(path, catalog, tuple(message_problems), frozenset(usable), rejected)
+
+
+def _bad_header_field(text: str) -> tuple[int, str] | None:
+    """The header field Babel refuses, and its line: Babel reports the end of
+    the header entry, not the field."""
+    for line, name, value in header_fields(text):
+        try:
+            Catalog().mime_headers = [(name, value)]
+        except ValueError as error:
+            return line, f"the header field {name.strip()!r} cannot be read: {error}"
+    return None
 
 
 def _unreadable(path: Path, line: int | None, message: str) -> CatalogueReading:
@@ -181,26 +205,28 @@ def _blocking(path: Path, line: int | None, message: str) -> CatalogueProblem:
 # --- The header ------------------------------------------------------------------
 
 
-def _plural_problems(path: Path, catalog: Catalog, locale: str, text: str) -> list[CatalogueProblem]:
-    """A plural rule that is not the language's blocks the catalogue: the
-    build must not guess which form a number takes."""
+def _plural_problems(
+    path: Path, catalog: Catalog, locale: str, text: str
+) -> tuple[PluralRule, list[CatalogueProblem]]:
+    """The catalogue's plural rule; one that is not the language's blocks the
+    catalogue: the build must not guess which form a number takes."""
     line, _ = plural_forms_line(text)
     header = dict(catalog.mime_headers).get("Plural-Forms", "")
     rule = parse_plural_rule(header)  # evaluated already, on the raw text
     try:
         expected, why = expected_plural_rule(locale)
     except PluralRuleError as error:
-        return [_blocking(path, line, str(error))]
+        return rule, [_blocking(path, line, str(error))]
     if not rule.agrees_with(expected):
         reason = f" ({why})" if why else " (CLDR's rule)"
-        return [
+        return rule, [
             _blocking(
                 path,
                 line,
                 f"Plural-Forms {header!r} is not the rule for {locale}: use {expected.header!r}{reason}",
             )
         ]
-    return []
+    return rule, []
 
 
 # --- Each message ---------------------------------------------------------------

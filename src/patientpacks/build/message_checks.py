@@ -21,10 +21,18 @@ from babel import Locale
 from babel.messages.catalog import Message
 
 from .digits import locale_digits
+from .plurals import PluralRule
 from .translation_rules import NO_RULES, MessageKey, TranslationRules
 
-_PLACEHOLDER = re.compile(r"%\((\w+)\)[#0\- +]*\d*(?:\.\d+)?([a-zA-Z%])|%[#0\- +]*\d*(?:\.\d+)?[a-zA-Z%]")
-_TAG = re.compile(r"<[^>]*>")
+# Every pattern here takes time linear in the text, whatever a catalogue
+# holds: a width starts with 1-9, so a run of zeros is flags and can be split
+# only one way; a tag holds no "<", so each "<" starts one scan that ends at
+# the next (``<[^>]*>`` scanned to the end of 300,000 "<" from each).
+_PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?[#0\- +]*(?:[1-9]\d*)?(?:\.\d+)?[a-zA-Z%]")
+_TAG = re.compile(r"<[^<>]*>")
+_TAG_NAME = re.compile(r"</?\s*([A-Za-z][\w-]*)")
+#: HTML's void elements: they have no end tag.
+_VOID_ELEMENTS = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "source", "track", "wbr"})
 #: A placeholder in the printed text: no catalogue holds NUL (po_syntax.py), and it is no letter or digit.
 PLACEHOLDER_MARK = "\0"
 #: Bidi isolates (UAX #9): their effect ends at U+2069 POP DIRECTIONAL ISOLATE.
@@ -32,6 +40,34 @@ _ISOLATES = "\u2066\u2067\u2068"
 _POP_ISOLATE = "\u2069"
 #: Every other bidi control: the embeddings, the overrides, their pop, and the marks.
 _OTHER_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u200e\u200f\u061c"
+#: Unicode's Default_Ignorable_Code_Point property (DerivedCoreProperties.txt,
+#: Unicode 15.1): code points a renderer draws as nothing, among them the
+#: Hangul fillers U+115F, U+1160, U+3164 and U+FFA0, which are letters (Lo)
+#: and so looked like words. The standard library's unicodedata does not have
+#: the property.
+_DEFAULT_IGNORABLE = frozenset(
+    code
+    for start, end in (
+        (0x00AD, 0x00AD),
+        (0x034F, 0x034F),
+        (0x061C, 0x061C),
+        (0x115F, 0x1160),
+        (0x17B4, 0x17B5),
+        (0x180B, 0x180F),
+        (0x200B, 0x200F),
+        (0x202A, 0x202E),
+        (0x2060, 0x206F),
+        (0x3164, 0x3164),
+        (0xFE00, 0xFE0F),
+        (0xFEFF, 0xFEFF),
+        (0xFFA0, 0xFFA0),
+        (0xFFF0, 0xFFF8),
+        (0x1BCA0, 0x1BCA3),
+        (0x1D173, 0x1D17A),
+        (0xE0000, 0xE0FFF),
+    )
+    for code in range(start, end + 1)
+)
 
 
 @dataclass(frozen=True)
@@ -43,10 +79,14 @@ class Language:
     #: Its ten digits, 0 to 9 (digits.py).
     digits: str
     rules: TranslationRules = NO_RULES
+    #: The plural forms its rule picks for one number only (Spanish's
+    #: singular, for n = 1): such a form may write the number as a word.
+    single_number_forms: frozenset[int] = frozenset()
 
     @classmethod
-    def of(cls, code: str, nplurals: int, rules: TranslationRules = NO_RULES) -> Language:
-        return cls(code, nplurals, locale_digits(Locale.parse(code)), rules)
+    def of(cls, code: str, rule: PluralRule, rules: TranslationRules = NO_RULES) -> Language:
+        single = frozenset(form for form, count in Counter(rule.forms).items() if count == 1)
+        return cls(code, rule.nplurals, locale_digits(Locale.parse(code)), rules, single)
 
 
 def forms(value: str | tuple[str, ...]) -> tuple[str, ...]:
@@ -74,6 +114,25 @@ def inline_tags(text: str) -> Counter[str]:
     return Counter(_TAG.findall(text))
 
 
+def tag_tree(text: str) -> Counter[tuple[str, ...]] | None:
+    """Each element of a message as its start tag and those of the elements
+    around it, or None when its tags are not balanced and properly nested
+    (an end tag before its start tag, ``<b><i></b></i>``, one left open)."""
+    open_elements: list[tuple[str, str]] = []
+    elements: Counter[tuple[str, ...]] = Counter()
+    for tag in _TAG.findall(text):
+        name = (_TAG_NAME.match(tag) or [None, tag])[1].lower()
+        if tag.startswith("</"):
+            if not open_elements or open_elements[-1][0] != name:
+                return None
+            open_elements.pop()
+        else:
+            elements[(*(start for _, start in open_elements), tag)] += 1
+            if name not in _VOID_ELEMENTS and not tag.endswith("/>"):
+                open_elements.append((name, tag))
+    return None if open_elements else elements
+
+
 def printed_text(text: str) -> str:
     """What a message prints: inline tags left out, character references
     decoded as the HTML parser decodes them, and each placeholder as
@@ -81,8 +140,15 @@ def printed_text(text: str) -> str:
     return html.unescape(_TAG.sub("", _PLACEHOLDER.sub(PLACEHOLDER_MARK, text)))
 
 
-def _has_words(text: str) -> bool:  # a letter or a digit
-    return any(unicodedata.category(character)[0] in "LN" for character in text)
+def _has_words(text: str) -> bool:  # a letter or a digit that draws something
+    return any(
+        unicodedata.category(character)[0] in "LN" and ord(character) not in _DEFAULT_IGNORABLE
+        for character in text
+    )
+
+
+def _invisible(character: str) -> bool:
+    return unicodedata.category(character) == "Cf" or ord(character) in _DEFAULT_IGNORABLE
 
 
 def _named(character: str) -> str:
@@ -121,12 +187,25 @@ def plural_form_count(message: Message, language: Language) -> list[str]:
 
 
 def placeholder_mismatch(message: Message, language: Language) -> list[str]:
+    """A translation writes each placeholder of its source as many times as
+    the source does: "%(number)s%(number)s" prints the emergency number twice,
+    as one wrong number. One exception, as msgfmt's: a plural form the
+    language uses for one number only (n = 1) may write that number as a
+    word ("una hora") when the number is the source's only placeholder."""
     expected = placeholders(forms(message.id)[-1])
     problems = []
-    for form in filter(None, forms(message.string)):
+    for index, form in enumerate(forms(message.string)):
+        if not form:
+            continue
         found = placeholders(form)
-        if set(found) != set(expected):
-            missing, extra = sorted(set(expected) - set(found)), sorted(set(found) - set(expected))
+        number_as_word = (
+            isinstance(message.id, tuple)
+            and index in language.single_number_forms
+            and len(expected) == 1
+            and not found
+        )
+        if found != expected and not number_as_word:
+            missing, extra = sorted((expected - found).elements()), sorted((found - expected).elements())
             detail = "; ".join(
                 part
                 for part in (
@@ -161,6 +240,12 @@ def markup_mismatch(message: Message, language: Language) -> list[str]:
             ]
             detail = "; ".join(filter(None, parts)) or "a '<' that is not a tag"
             problems.append(f"inline markup differs from the source ({detail}): {source_text(message)!r}")
+        elif tag_tree(form) != tag_tree(forms(message.id)[0]):
+            problems.append(
+                "inline markup is not nested as in the source (an end tag before its start tag, or tags "
+                f"closed in another order): open and close each tag around the words it marks: "
+                f"{source_text(message)!r}"
+            )
     return problems
 
 
@@ -213,44 +298,73 @@ def _bidi_problem(text: str) -> str | None:
 
 def foreign_digits(message: Message, language: Language) -> list[str]:
     """A digit of another numbering system (an Arabic-Indic ٣ in Spanish, a
-    full-width ４, a superscript ²) prints from a fallback font, or reads as
-    something else: a translation writes numbers with its locale's digits,
-    as the leaflet's own numbers are (digits.py)."""
+    full-width ４, a superscript ²) or any other character that is a number
+    (a fraction ½, a Roman numeral Ⅳ, a circled ⑩: Unicode's No and Nl)
+    prints from a fallback font, or reads as something else, and no number
+    check sees it: a translation writes numbers with its locale's digits, as
+    the leaflet's own numbers are (digits.py). A number character other than
+    a digit is allowed only as its source writes it, as often."""
+    sources = [_number_characters(text) for text in forms(message.id)]
     problems = []
     for form in filter(None, forms(message.string)):
         foreign = [
             character
             for character in printed_text(form)
-            if unicodedata.digit(character, None) is not None and character not in language.digits
+            if unicodedata.decimal(character, None) is not None and character not in language.digits
         ]
         if foreign:
             problems.append(
                 f"writes the digit {_named(foreign[0])}; {language.code} writes numbers with the digits "
                 f"{language.digits}: {source_text(message)!r}"
             )
+        elif (found := _number_characters(form)) not in sources:
+            added, left_out = list(found - sources[-1]), list(sources[-1] - found)
+            problems.append(
+                (
+                    f"writes the number {_named(added[0])}, which its source does not; {language.code} "
+                    f"writes numbers with the digits {language.digits}"
+                    if added
+                    else f"leaves out the number {_named(left_out[0])} its source writes"
+                )
+                + f": {source_text(message)!r}"
+            )
     return problems
 
 
+def _number_characters(text: str) -> Counter[str]:
+    """The characters of a message that are numbers but no decimal digit (No, Nl)."""
+    return Counter(
+        character for character in printed_text(text) if unicodedata.category(character) in ("No", "Nl")
+    )
+
+
 def hidden_characters_in_numbers(message: Message, language: Language) -> list[str]:
-    """An invisible character inside or beside a number (a zero-width space,
-    a joiner, a soft hyphen, a bidi isolate) or a combining mark on a digit
-    hides what the number is from every check and from a search of the PDF,
-    and can change how it prints."""
+    """An invisible character inside or beside a number or a placeholder (a
+    zero-width space, a joiner, a soft hyphen, a bidi isolate, a Hangul
+    filler) or a combining mark on a digit or a placeholder's value (U+0338
+    strikes the emergency number's last digit through) hides what the number
+    is from every check and from a search of the PDF, and can change how it
+    prints. A translation does not start with a combining mark either: it
+    would mark whatever the template prints before the message."""
     problems = []
     for form in filter(None, forms(message.string)):
         text = printed_text(form)
         for index, character in enumerate(text):
-            category = unicodedata.category(character)
-            after_digit = index > 0 and text[index - 1].isdigit()
-            before_digit = index + 1 < len(text) and text[index + 1].isdigit()
-            if (category == "Cf" and (after_digit or before_digit)) or (
-                category in ("Mn", "Me") and after_digit
+            mark = unicodedata.category(character)[0] == "M"
+            after_number = index > 0 and _is_number(text[index - 1])
+            before_number = index + 1 < len(text) and _is_number(text[index + 1])
+            if (_invisible(character) and (after_number or before_number)) or (
+                mark and (after_number or index == 0)
             ):
                 problems.append(
                     f"has {_named(character)} inside or beside a number: remove it: {source_text(message)!r}"
                 )
                 break
     return problems
+
+
+def _is_number(character: str) -> bool:
+    return character == PLACEHOLDER_MARK or unicodedata.category(character)[0] == "N"
 
 
 def changed_numbers(message: Message, language: Language) -> list[str]:
@@ -274,12 +388,17 @@ def changed_numbers(message: Message, language: Language) -> list[str]:
 
 
 def numbers_in(text: str) -> Counter[str]:
-    """The numbers a message prints in digits (of any script: int() reads them all), as their values."""
-    return Counter(str(int(run)) for run in re.findall(r"\d+", printed_text(text)))
+    """The numbers a message prints in digits (of any script), as their values,
+    read digit by digit: int() refuses a run of more than 4,300 digits, and
+    takes time quadratic in its length."""
+    return Counter(
+        "".join(str(unicodedata.decimal(digit)) for digit in run).lstrip("0") or "0"
+        for run in re.findall(r"\d+", printed_text(text))
+    )
 
 
 def _listed(numbers: Counter[str]) -> str:
-    return ", ".join(sorted(numbers.elements(), key=int)) or "none"
+    return ", ".join(sorted(numbers.elements(), key=lambda number: (len(number), number))) or "none"
 
 
 def printed_length(text: str) -> int:

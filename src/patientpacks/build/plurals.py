@@ -24,7 +24,9 @@ MAX_PLURAL_FORMS = len(CLDR_CATEGORIES)
 #: The numbers every rule is checked for: more than any leaflet prints.
 CHECKED_NUMBERS = range(1001)
 
-_HEADER = re.compile(r"^\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*$")
+#: Matched against the stripped header, the expression stripped after: a
+#: lazy expression before optional spaces took time cubic in their number.
+_HEADER = re.compile(r"nplurals\s*=\s*(\d+)\s*;\s*plural\s*=(.+)")
 
 _MILLIONS = (
     "CLDR adds a 'many' form used only for exact millions ('un millón de personas'); "
@@ -80,14 +82,15 @@ def parse_plural_rule(header: str) -> PluralRule:
     saying what is wrong: a malformed header, too many forms, an expression
     gettext cannot compile, a division by zero, or a form index that does not
     exist for some number (gettext would then print the English source)."""
-    match = _HEADER.match(header or "")
-    if not match:
+    match = _HEADER.fullmatch((header or "").strip())
+    expression = match[2].strip().removesuffix(";").strip() if match else ""
+    if not expression:
         raise PluralRuleError(f"Plural-Forms {header!r} is not of the form 'nplurals=N; plural=EXPRESSION;'")
-    nplurals, expression = int(match[1]), match[2]
+    # int() of a long run of digits takes quadratic time, and refuses more than 4,300.
+    nplurals = int(match[1]) if len(match[1]) <= 9 else MAX_PLURAL_FORMS + 1
     if not 1 <= nplurals <= MAX_PLURAL_FORMS:
-        raise PluralRuleError(
-            f"Plural-Forms says nplurals={nplurals}; a language has 1 to {MAX_PLURAL_FORMS}"
-        )
+        written = match[1] if len(match[1]) <= 20 else match[1][:20] + "..."
+        raise PluralRuleError(f"Plural-Forms says nplurals={written}; a language has 1 to {MAX_PLURAL_FORMS}")
     try:
         rule = gettext.c2py(expression)
     except (ValueError, SyntaxError) as error:

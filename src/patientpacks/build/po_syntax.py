@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from babel.messages.pofile import unescape
+
 from .plurals import PluralRuleError, parse_plural_rule
 
 #: (1-based line or None, what is wrong).
@@ -22,6 +24,8 @@ _PO_STRING = r'"(?:[^"\\]|\\.)*"'
 _PO_KEYWORD = re.compile(rf"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+({_PO_STRING})\s*$")
 _PO_CONTINUATION = re.compile(rf"^({_PO_STRING})\s*$")
 _CHARSET = re.compile(r"charset=([\w.:-]+)", re.IGNORECASE)
+#: Where Babel's header parser (the email package) ends a line.
+_HEADER_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 #: Characters that have no business in a catalogue: they either end a line
 #: where an editor shows none, or are invisible controls.
 _LINE_ENDS = {"\x0b": "vertical tab", "\x0c": "form feed", "\x85": "next line (U+0085)",
@@ -32,6 +36,12 @@ def first_problem(text: str) -> Problem | None:
     """The first thing that keeps the file from being read exactly as
     written: a control character, a line msgfmt would refuse, a charset
     other than UTF-8, or a plural rule that cannot be evaluated."""
+    if text.startswith("\ufeff"):
+        return (
+            1,
+            "starts with a byte order mark (BOM, U+FEFF), which msgfmt refuses: save the file as UTF-8 "
+            "without a BOM",
+        )
     for number, line in enumerate(text.split("\n"), start=1):
         for character in line.rstrip("\r"):
             if character in _LINE_ENDS:
@@ -53,15 +63,32 @@ def first_problem(text: str) -> Problem | None:
 def _syntax_problem(lines: list[str]) -> Problem | None:
     """Refuse what Babel's lenient reader accepts silently: a string that is
     not properly quoted (Babel keeps it, mangled), a message defined twice
-    (Babel keeps one translation and drops the other), and a charset other
-    than UTF-8 (decoded as declared, a UTF-8 file prints mojibake)."""
+    (Babel keeps one translation and drops the other), a msgstr that belongs
+    to no msgid, a plural form without msgid_plural or a msgstr without its
+    index, one entry half obsolete (``#~``), and a charset other than UTF-8
+    (decoded as declared, a UTF-8 file prints mojibake). The header's fields
+    are checked by header_fields."""
+    problem, _ = _scan(lines)
+    return problem or _header_problem(lines)
+
+
+def _scan(lines: list[str]) -> tuple[Problem | None, list[tuple[int, str]]]:
+    """The first problem msgfmt would refuse, and the header entry's msgstr
+    strings (each with its line, still quoted)."""
     seen: dict[tuple[str | None, str], int] = {}
+    header: list[tuple[int, str]] = []
+    # The entry being read: its context, msgid, whether it is obsolete and has
+    # msgid_plural, and the keyword whose string a continuation line extends.
     context: str | None = None
     msgid: str | None = None
-    start, field_name, in_header = 0, None, False
+    obsolete, plural, translated = False, False, False
+    start, field_name = 0, None
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
+        is_obsolete = stripped.startswith("#~") and not stripped.startswith("#~|")
+        if is_obsolete:
+            stripped = stripped[2:].strip()
+        if not stripped or (stripped.startswith("#") and not is_obsolete):
             continue
         keyword, continuation = _PO_KEYWORD.match(stripped), _PO_CONTINUATION.match(stripped)
         if not keyword and not continuation:
@@ -69,31 +96,123 @@ def _syntax_problem(lines: list[str]) -> Problem | None:
                 number,
                 "not a valid catalogue line: expected a keyword (msgid, msgstr...) and a string in "
                 'double quotes, with any quote inside written as \\"',
-            )
+            ), header
+        after_context = context is not None and msgid is None
+        starts_entry = keyword is not None and (
+            keyword[1] == "msgctxt" or (keyword[1] == "msgid" and not after_context)
+        )
+        in_entry = msgid is not None or context is not None
+        if in_entry and not starts_entry and is_obsolete != obsolete:
+            return (
+                number,
+                "inconsistent use of #~: an entry is obsolete (every line starts with #~) or not (none "
+                "does); mark or unmark all of its lines",
+            ), header
         value = (keyword[2] if keyword else continuation[1])[1:-1]
         if keyword:
             field_name = keyword[1]
-            in_header = False
-            if field_name == "msgctxt":
-                context = value
+            if starts_entry:
+                context = value if field_name == "msgctxt" else None
+                msgid = value if field_name == "msgid" else None
+                obsolete, plural, translated, start = is_obsolete, False, False, number
             elif field_name == "msgid":
                 msgid, start = value, number
-            elif msgid is not None and field_name in ("msgid_plural", "msgstr", "msgstr[0]"):
-                key = (context, msgid)
-                if msgid and key in seen:
+            elif field_name == "msgid_plural":
+                if msgid is None or translated or plural:
+                    return (number, "msgid_plural must follow its message's msgid, before any msgstr"), header
+                plural = True
+            elif field_name.startswith("msgstr"):
+                if msgid is None:
                     return (
-                        start,
-                        f"message {msgid[:60]!r} is defined twice (first on line {seen[key]}); keep one",
-                    )
-                seen[key] = start
-                in_header = msgid == "" and context is None and field_name == "msgstr"
-                context, msgid = None, None
-        elif field_name == "msgctxt" and context is not None:
+                        number,
+                        "a msgstr with no msgid before it: msgfmt refuses the file; remove the line or "
+                        "put it back under its msgid",
+                    ), header
+                indexed = field_name != "msgstr"
+                if indexed and not plural:
+                    return (
+                        number,
+                        f"{field_name} on a message without msgid_plural (msgfmt: missing 'msgid_plural' "
+                        "section): write msgstr",
+                    ), header
+                if plural and not indexed:
+                    return (
+                        number,
+                        "msgstr without an index on a message with msgid_plural: write msgstr[0], "
+                        "msgstr[1]...",
+                    ), header
+                if translated and not indexed:
+                    return (
+                        number,
+                        "a msgstr that belongs to no msgid (the message before it has its msgstr "
+                        "already): msgfmt refuses the file; remove the line or put it under its msgid",
+                    ), header
+                if not translated:
+                    key = (None if msgid == "" else context, msgid)
+                    if key in seen and not obsolete:
+                        what = 'the header entry (msgid "")' if msgid == "" else f"message {msgid[:60]!r}"
+                        return (
+                            start,
+                            f"{what} is defined twice (first on line {seen[key]}); keep one",
+                        ), header
+                    if not obsolete:
+                        seen[key] = start
+                translated = True
+        elif field_name == "msgctxt" and context is not None and msgid is None:
             context += value  # a context wrapped over two lines, as Poedit may write it
-        elif field_name == "msgid" and msgid is not None:
+        elif field_name == "msgid" and msgid is not None and not translated:
             msgid += value
-        charset = _CHARSET.search(value) if in_header else None
-        if charset and charset[1].lower().replace("_", "-") not in ("utf-8", "utf8"):
+        if msgid == "" and translated and not obsolete and field_name == "msgstr":
+            header.append((number, keyword[2] if keyword else continuation[1]))
+    return None, header
+
+
+def header_fields(text: str) -> list[tuple[int, str, str]]:
+    """The header entry's fields as Babel reads them (its strings unescaped
+    and joined, split at line breaks), each with the line it starts on."""
+    _, strings = _scan(text.split("\n"))
+    fields: list[tuple[int, str]] = []
+    for number, string in strings:
+        pieces = _HEADER_LINE_BREAK.split(unescape(string))
+        if fields and fields[-1][1]:  # the field goes on from the string before
+            fields[-1] = (fields[-1][0], fields[-1][1] + pieces[0])
+        else:
+            fields[-1:] = [(number, pieces[0])]
+        fields += [(number, piece) for piece in pieces[1:]]
+    return [
+        (number, name, value.strip())
+        for number, field in fields
+        if field
+        for name, _, value in [field.partition(":")]
+    ]
+
+
+def _header_problem(lines: list[str]) -> Problem | None:
+    """A header field Babel would read otherwise than this check: given twice
+    (Babel keeps the last, gettext the first), or continued on a line that
+    starts with a space (Babel's mail-header parser joins it to the field
+    before)."""
+    seen: dict[str, int] = {}
+    for number, name, value in header_fields("\n".join(lines)):
+        if name[:1].isspace():
+            return (
+                number,
+                f"a header line starts with a space ({name.strip()[:40]!r}), which continues the field "
+                "before it: put each field on a line of its own, starting with its name",
+            )
+        key = name.strip().lower()
+        if key in seen:
+            return (
+                number,
+                f"the header field {name.strip()!r} is given twice (first on line {seen[key]}); keep one",
+            )
+        seen[key] = number
+        charset = _CHARSET.search(value)
+        if (
+            key == "content-type"
+            and charset
+            and charset[1].lower().replace("_", "-") not in ("utf-8", "utf8")
+        ):
             return (
                 number,
                 f"declares the charset {charset[1]}; catalogues are read as UTF-8 only: convert the file "
@@ -103,25 +222,10 @@ def _syntax_problem(lines: list[str]) -> Problem | None:
 
 
 def plural_forms_line(text: str) -> tuple[int | None, str]:
-    """The Plural-Forms header field and the line it starts on, read from the
-    header entry's strings (a long field may be wrapped over several lines)."""
-    lines = text.split("\n")
-    for number, line in enumerate(lines, start=1):
-        if line.strip() == 'msgid ""' and number < len(lines) and lines[number].strip() == 'msgstr ""':
-            header, starts = "", {}
-            for offset, continuation in enumerate(lines[number + 1 :], start=number + 2):
-                string = _PO_CONTINUATION.match(continuation.strip())
-                if not string:
-                    break
-                if header.endswith("\\n") or not header:
-                    starts[len(header)] = offset
-                header += string[1][1:-1]
-            for field in header.split("\\n"):
-                if field.startswith("Plural-Forms:"):
-                    position = header.index(field)
-                    line_number = max((line for at, line in starts.items() if at <= position), default=None)
-                    return line_number, field.removeprefix("Plural-Forms:").strip()
-            return None, ""
+    """The Plural-Forms header field and the line it starts on."""
+    for number, name, value in header_fields(text):
+        if name.strip().lower() == "plural-forms":
+            return number, value.strip()
     return None, ""
 
 
