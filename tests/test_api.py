@@ -154,7 +154,8 @@ FULL_RECORD = api.TreatmentRecord(
 
 
 @pytest.mark.parametrize(
-    "locale", ["en", *sorted(path.parent.parent.name for path in REPO.glob("locales/*/LC_MESSAGES/messages.po"))]
+    "locale",
+    ["en", *sorted(path.parent.parent.name for path in REPO.glob("locales/*/LC_MESSAGES/messages.po"))],
 )
 def test_a_card_filled_in_with_every_detail_keeps_to_its_two_sides(locale: str) -> None:
     """The card is printed on both sides, the record on the front: a record

@@ -14,6 +14,7 @@ from ..model import Project
 
 if TYPE_CHECKING:
     from ..api import PackReadability
+    from ..translate.stats import CatalogueStats
 from .common import EXIT_FAILED, EXIT_OK, add_project_argument, cores, resolve_project
 
 
@@ -69,9 +70,9 @@ def run(command: str, argv: list[str], project_root: Path | None) -> int:
 def _extract(project: Project, arguments: argparse.Namespace) -> int:
     changed = api.extract(project)
     print(
-        "locales/messages.pot updated"
+        "locales/messages.pot and locales/frontdesk.pot updated"
         if changed
-        else "locales/messages.pot unchanged (only the date would change)"
+        else "locales/messages.pot and locales/frontdesk.pot unchanged (only the date would change)"
     )
     return EXIT_OK
 
@@ -97,6 +98,7 @@ def _stats(project: Project, arguments: argparse.Namespace) -> int:
             json.dumps(
                 {
                     "catalogues": [{**asdict(row), "percent": row.percent} for row in report.catalogues],
+                    "front_desk": [{**asdict(row), "percent": row.percent} for row in report.pages],
                     "reviews_due": [
                         {**asdict(row), "due": row.due.isoformat()} for row in report.reviews_due
                     ],
@@ -111,13 +113,11 @@ def _stats(project: Project, arguments: argparse.Namespace) -> int:
     print(header)
     print("-" * len(header))
     for row in report.catalogues:
-        if row.broken:
-            print(f"{row.locale:<9} {row.pack:<16} BROKEN, its leaflets are not built: {row.broken}")
-            continue
-        print(
-            f"{row.locale:<9} {row.pack:<16} {row.translated:>10} {row.fuzzy:>6} {row.untranslated:>9} "
-            f"{row.percent:>6}%  {'yes' if row.reviewed else 'no'}"
-        )
+        _print_stats_row(row, "its leaflets are not built")
+    if report.pages:
+        print("\nThe front desk pages (frontdesk.po; what is untranslated shows in English on the page):")
+        for row in report.pages:
+            _print_stats_row(row, "the pages show English")
     days, horizon = report.notice.days, (report.today + report.notice).isoformat()
     if not report.reviews_due:
         print(f"\nNo review is due in the next {days} days (by {horizon}).")
@@ -127,6 +127,16 @@ def _stats(project: Project, arguments: argparse.Namespace) -> int:
             when = f"in {row.days_left} days" if row.days_left >= 0 else f"{-row.days_left} days OVERDUE"
             print(f"  {row.due.isoformat()}  {when:<17} {row.kind:<9} {row.id:<16} {row.path}")
     return EXIT_OK
+
+
+def _print_stats_row(row: CatalogueStats, broken_means: str) -> None:
+    if row.broken:
+        print(f"{row.locale:<9} {row.pack:<16} BROKEN, {broken_means}: {row.broken}")
+        return
+    print(
+        f"{row.locale:<9} {row.pack:<16} {row.translated:>10} {row.fuzzy:>6} {row.untranslated:>9} "
+        f"{row.percent:>6}%  {'yes' if row.reviewed else 'no'}"
+    )
 
 
 def _check(project: Project, arguments: argparse.Namespace) -> int:
