@@ -10,10 +10,11 @@ cd "$(dirname "$0")/.."
 # to ship in the repository; the other fonts are in assets/fonts); poppler-utils
 # (pdftoppm), mupdf-tools (mutool) and ghostscript render pages to PNG for
 # looking at them, and the tests compare what each renderer draws (PDFium comes
-# from PyPI, pypdfium2); chromium is the browser the front desk's tests drive
-# with Playwright (and the benchmark's warm-Chromium comparison): Debian's,
-# since Playwright is told never to download one of its own.
-system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk poppler-utils mupdf-tools ghostscript chromium)
+# from PyPI, pypdfium2); gettext's msgcat formats a catalogue as Poedit saves
+# it (tests/test_round_trips.py); chromium is the browser the front desk's
+# tests drive with Playwright (and the benchmark's warm-Chromium comparison):
+# Debian's, since Playwright is told never to download one of its own.
+system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk poppler-utils mupdf-tools ghostscript gettext chromium)
 missing=()
 for package in "${system_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

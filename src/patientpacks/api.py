@@ -484,6 +484,23 @@ def init_locale(project: Project, locale: str) -> Path:
     return init(project, locale)
 
 
+def review_translation(
+    project: Project, locale: str, by: str, on: date | None = None, due: date | None = None
+) -> tuple[Path, int]:
+    """Record a translation review of the catalogue as it is now (review.toml
+    beside it); the file written, and how many messages still print in English."""
+    from .translate.signoffs import review_translation
+
+    return review_translation(project, locale, by, on or clock.today(), due)
+
+
+def sign_off_pack(project: Project, pack_id: str, by: str, on: date | None = None) -> Path:
+    """Record a clinical sign-off of the pack's content as it is now (packs/<id>/signoff.toml)."""
+    from .translate.signoffs import sign_off_pack
+
+    return sign_off_pack(project, pack_id, by, on or clock.today())
+
+
 def write_pseudo_locale(project: Project) -> Path:
     """Regenerate the pseudo-locale ``en_XA`` from ``messages.pot``."""
     from .translate.pseudo import make_pseudo_catalogue

@@ -14,14 +14,26 @@ from datetime import date
 from ..errors import shown_path
 from ..jobs import Job
 from .catalogue_reader import MessageKey
-from .catalogues import REVIEW_LASTS, LoadedCatalogue
+from .catalogues import LoadedCatalogue
+from .signoffs import REVIEW_LASTS, lapsed, review_due
 
 InputCheck = Callable[[Job, LoadedCatalogue, date], "str | None"]
 
 
 def pack_not_signed_off(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
-    if not job.pack.signoff.signed_off:
-        return f"clinical content not signed off ({shown_path(job.pack.source_file)}: signoff.by is empty)"
+    signoff = job.pack.signoff
+    if signoff.problem:
+        return f"clinical sign-off cannot be used: {signoff.problem}"
+    if not signoff.signed_off:
+        return (
+            f"clinical content not signed off ({shown_path(signoff.path)} does not exist: "
+            f"a clinician runs `patientpacks signoff {job.pack.id} --by NAME`)"
+        )
+    if signoff.changes:
+        return (
+            f"changed since clinical sign-off: {len(signoff.changes)} message(s) or setting(s) "
+            f"({shown_path(signoff.path)}; `patientpacks check` lists them)"
+        )
     return None
 
 
@@ -41,25 +53,33 @@ def safety_notes_not_checked_against_label(job: Job, catalogue: LoadedCatalogue,
 
 
 def translation_not_reviewed(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
-    if catalogue.review is not None and not catalogue.review.reviewed:
+    review = catalogue.review
+    if review is None:
+        return None
+    if review.problem:
+        return f"translation sign-off cannot be used: {review.problem}"
+    if not review.signed_off:
         return (
-            f"translation not reviewed ({shown_path(catalogue.path)}: "
-            "the header comment's Reviewed-By: and Reviewed-On: lines are empty)"
+            f"translation not reviewed ({shown_path(review.path)} does not exist: "
+            f"a qualified reviewer runs `patientpacks review {catalogue.locale} --by NAME`)"
+        )
+    if review.changes:
+        return (
+            f"changed since review: {len(review.changes)} message(s) "
+            f"({shown_path(catalogue.path)}; `patientpacks check --locale {catalogue.locale}` lists them)"
         )
     return None
 
 
 def translation_past_review_date(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
     review = catalogue.review
-    if review is not None and review.lapsed(today):
+    if review is not None and lapsed(review, today):
         basis = (
-            "its Review-Due: line"
-            if review.review_due
-            else f"{REVIEW_LASTS.days} days after Reviewed-On: {review.reviewed_on}"
+            "its due date" if review.due else f"{REVIEW_LASTS.days} days after it was reviewed on {review.on}"
         )
         return (
-            f"translation past its review-due date {review.due.isoformat()} "
-            f"({shown_path(catalogue.path)}: {basis})"
+            f"translation past its review-due date {review_due(review).isoformat()} "
+            f"({shown_path(review.path)}: {basis})"
         )
     return None
 

@@ -282,6 +282,28 @@ def _listed(numbers: Counter[str]) -> str:
     return ", ".join(sorted(numbers.elements(), key=int)) or "none"
 
 
+def printed_length(text: str) -> int:
+    """How many characters a message prints, placeholders and inline tags
+    left out; a wide character (CJK) counts as two, as it takes about twice
+    the room of a Latin letter."""
+    printed = printed_text(text).replace(PLACEHOLDER_MARK, "")
+    return sum(2 if unicodedata.east_asian_width(character) in "WF" else 1 for character in printed)
+
+
+def over_length_budget(message: Message, rules: TranslationRules) -> list[str]:
+    """A translation longer than its message's budget (templates/translation_rules.toml);
+    ``check`` reports it (the translation still prints: the layout check sees whether it fits)."""
+    budget = rules.length_budget(message_key(message))
+    if budget is None:
+        return []
+    return [
+        f"{length} characters, over the budget of {budget.characters} for {budget.where} "
+        f"(templates/translation_rules.toml): shorten it: {source_text(message)!r}"
+        for form in filter(None, forms(message.string))
+        if (length := printed_length(form)) > budget.characters
+    ][:1]
+
+
 #: What keeps a translation from being printed, in the order they are reported.
 UNUSABLE_CHECKS: tuple[Callable[[Message, Language], list[str]], ...] = (
     placeholder_mismatch,

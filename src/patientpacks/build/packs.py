@@ -7,8 +7,9 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..model import Code, Pack, SignOff
+from ..model import Code, Pack
 from .config import Table, parameters, read_toml
+from .signoffs import PACK_SIGNOFF_FILE, pack_items, pack_settings, read_signoff
 
 PAGE_SIZES = ("A4", "A5", "Letter")
 #: A code system named as HL7 names it, by its OID (digits and dots).
@@ -22,7 +23,14 @@ FOLDS = ("none", "half")
 
 def load_pack(directory: Path) -> Pack:
     path = directory / "pack.toml"
-    top = Table(read_toml(path), path)
+    data = read_toml(path)
+    top = Table(data, path)
+    if "signoff" in data:
+        raise top.error(
+            "signoff",
+            f"a clinical sign-off is kept in {PACK_SIGNOFF_FILE}, bound to the text it approved: "
+            f"remove [signoff] and have the clinician run `patientpacks signoff {directory.name} --by NAME`",
+        )
     top.reject_unknown(
         {
             "id",
@@ -34,7 +42,6 @@ def load_pack(directory: Path) -> Pack:
             "page_size",
             "layout",
             "max_pages",
-            "signoff",
             "safety",
             "sources",
             "parameters",
@@ -73,13 +80,6 @@ def load_pack(directory: Path) -> Pack:
     if max_pages < 1:
         raise top.error("max_pages", "must be at least 1")
 
-    signoff = top.table("signoff")
-    signoff.reject_unknown({"by", "on"})
-    signed_by = signoff.text("by", default="", allow_empty=True)
-    signed_on = signoff.get("on", date, default=None)
-    if signed_by and signed_on is None:
-        raise signoff.error("on", "is missing: give the date of the clinical sign-off")
-
     safety = top.table("safety")
     safety.reject_unknown({"label_revision"})
 
@@ -110,7 +110,9 @@ def load_pack(directory: Path) -> Pack:
         page_size=page_size,
         layout=layout,
         max_pages=max_pages,
-        signoff=SignOff(by=signed_by, on=signed_on),
+        signoff=read_signoff(
+            directory / PACK_SIGNOFF_FILE, lambda: pack_items(directory, pack_settings(data))
+        ),
         label_revision=safety.text("label_revision", allow_empty=True),
         sources=tuple(source.strip() for source in sources),
         parameters=parameters(top.table("parameters", required=False)),

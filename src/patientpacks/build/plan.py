@@ -25,6 +25,7 @@ from .fonts import load_font_setup
 from .load import LoadedInputs
 from .options import BuildOptions
 from .output import is_file_inside, sha256_inside
+from .signoffs import signoff_path_of_catalogue
 
 #: The Python libraries whose version changes what a PDF holds: layout and
 #: PDF writing, dates and plural rules (CLDR), templates, font subsetting, the
@@ -122,8 +123,10 @@ class _InputHasher:
             parts.append(self.file(brand.output_profile.path))
         for catalogue in catalogues:
             if catalogue is not None:
+                review = signoff_path_of_catalogue(catalogue)
                 parts += [
                     self.file(catalogue),
+                    self.file(review) if review.is_file() else ("review", "none"),
                     ("translation past review", self.review_lapsed(catalogue, today)),
                 ]
         digest = hashlib.sha256()

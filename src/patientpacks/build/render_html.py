@@ -41,7 +41,7 @@ class LeafletContext:
     direction: str
     page_size: str
     draft: bool
-    translation: Any  # TranslationReview, or None for the source locale
+    translation: Any  # the translation review (a SignOff), or None for the source locale
     clinic_hours: str
     font_stack: tuple[str, ...]
     counter_style: str

@@ -26,6 +26,8 @@ COMMANDS = {
     "init": "translate",
     "stats": "translate",
     "check": "translate",
+    "review": "translate",
+    "signoff": "translate",
     "pseudo": "translate",
     "merge-manifests": "manifests",
     "serve": "serve",

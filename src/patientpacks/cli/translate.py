@@ -1,4 +1,5 @@
-"""The translator's commands: ``patientpacks extract``, ``update``, ``init``, ``stats``, ``check``, ``pseudo``."""
+"""The translator's commands: ``patientpacks extract``, ``update``, ``init``, ``stats``, ``check``,
+``review``, ``signoff``, ``pseudo``."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 import json
 import sys
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +16,6 @@ from ..model import Project
 
 if TYPE_CHECKING:
     from ..api import PackReadability
-    from ..translate.stats import CatalogueStats
 from .common import EXIT_FAILED, EXIT_OK, add_project_argument, cores, resolve_project
 
 
@@ -53,13 +54,56 @@ def make_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 1 on warnings too (sections that read above the target grade)",
     )
+    review_parser = commands.add_parser(
+        "review",
+        help="sign off the translation of LOCALE as it is now (writes review.toml beside the catalogue)",
+    )
+    review_parser.add_argument("locale", help="the catalogue reviewed, e.g. es")
+    signoff_parser = commands.add_parser(
+        "signoff", help="sign off a pack's clinical content as it is now (writes packs/PACK/signoff.toml)"
+    )
+    signoff_parser.add_argument("pack", help="the pack checked, e.g. aftercare-card")
+    for subparser in (review_parser, signoff_parser):
+        subparser.add_argument(
+            "--by", required=True, metavar="NAME", help="who signed off, with qualification"
+        )
+        subparser.add_argument(
+            "--on",
+            type=_date,
+            default=None,
+            metavar="YYYY-MM-DD",
+            help="the day of the sign-off (default today)",
+        )
+    review_parser.add_argument(
+        "--due",
+        type=_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="when the review lapses (default: a year on)",
+    )
     pseudo_parser = commands.add_parser(
         "pseudo", help="regenerate the pseudo-locale en_XA from messages.pot (never edit it by hand)"
     )
-    for subparser in (extract_parser, update_parser, init_parser, stats_parser, check_parser, pseudo_parser):
+    for subparser in (
+        extract_parser,
+        update_parser,
+        init_parser,
+        stats_parser,
+        check_parser,
+        review_parser,
+        signoff_parser,
+        pseudo_parser,
+    ):
         subparser.prog = f"patientpacks {subparser.prog.split()[-1]}"
         add_project_argument(subparser)
     return parser
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a date like 2026-12-01, not {text!r}") from None
 
 
 def run(command: str, argv: list[str], project_root: Path | None) -> int:
@@ -113,11 +157,40 @@ def _stats(project: Project, arguments: argparse.Namespace) -> int:
     print(header)
     print("-" * len(header))
     for row in report.catalogues:
-        _print_stats_row(row, "its leaflets are not built")
+        if row.broken:
+            print(f"{row.locale:<9} {row.pack:<16} BROKEN, its leaflets are not built: {row.broken}")
+            continue
+        reviewed = (
+            "yes"
+            if row.reviewed
+            else "NO: the review file cannot be used"
+            if row.review_problem
+            else f"NO: {len(row.changed_since_review)} changed since review"
+            if row.changed_since_review
+            else "no"
+        )
+        print(
+            f"{row.locale:<9} {row.pack:<16} {row.translated:>10} {row.fuzzy:>6} {row.untranslated:>9} "
+            f"{row.percent:>6}%  {reviewed}"
+        )
+    # Each catalogue's review once, not once per pack.
+    for row in {row.locale: row for row in report.catalogues}.values():
+        if row.review_problem:
+            print(f"\n{row.locale}: {row.review_problem}")
+        if row.changed_since_review:
+            print(f"\n{row.locale}: changed since review ({len(row.changed_since_review)}):")
+            for change in row.changed_since_review:
+                print(f"  {change}")
     if report.pages:
         print("\nThe front desk pages (frontdesk.po; what is untranslated shows in English on the page):")
         for row in report.pages:
-            _print_stats_row(row, "the pages show English")
+            if row.broken:
+                print(f"{row.locale:<9} {row.pack:<16} BROKEN, the pages show English: {row.broken}")
+                continue
+            print(
+                f"{row.locale:<9} {row.pack:<16} {row.translated:>10} {row.fuzzy:>6} {row.untranslated:>9} "
+                f"{row.percent:>6}%"
+            )
     days, horizon = report.notice.days, (report.today + report.notice).isoformat()
     if not report.reviews_due:
         print(f"\nNo review is due in the next {days} days (by {horizon}).")
@@ -127,16 +200,6 @@ def _stats(project: Project, arguments: argparse.Namespace) -> int:
             when = f"in {row.days_left} days" if row.days_left >= 0 else f"{-row.days_left} days OVERDUE"
             print(f"  {row.due.isoformat()}  {when:<17} {row.kind:<9} {row.id:<16} {row.path}")
     return EXIT_OK
-
-
-def _print_stats_row(row: CatalogueStats, broken_means: str) -> None:
-    if row.broken:
-        print(f"{row.locale:<9} {row.pack:<16} BROKEN, {broken_means}: {row.broken}")
-        return
-    print(
-        f"{row.locale:<9} {row.pack:<16} {row.translated:>10} {row.fuzzy:>6} {row.untranslated:>9} "
-        f"{row.percent:>6}%  {'yes' if row.reviewed else 'no'}"
-    )
 
 
 def _check(project: Project, arguments: argparse.Namespace) -> int:
@@ -183,6 +246,29 @@ def _print_readability(reports: tuple[PackReadability, ...]) -> None:
             print(f"  {section.heading[:54]:<54} {section.words:>5}{scores}{flag}")
 
 
+def _review(project: Project, arguments: argparse.Namespace) -> int:
+    path, english = api.review_translation(
+        project, arguments.locale, arguments.by, arguments.on, arguments.due
+    )
+    print(
+        f"wrote {path}: the translation of {arguments.locale!r} as it is now is signed off by {arguments.by}"
+    )
+    if english:
+        print(
+            f"note: {english} message(s) have no usable translation and print in English: "
+            "its leaflets stay drafts until they are translated and reviewed again"
+        )
+    return EXIT_OK
+
+
+def _signoff(project: Project, arguments: argparse.Namespace) -> int:
+    path = api.sign_off_pack(project, arguments.pack, arguments.by, arguments.on)
+    print(
+        f"wrote {path}: the clinical content of {arguments.pack!r} as it is now is signed off by {arguments.by}"
+    )
+    return EXIT_OK
+
+
 def _pseudo(project: Project, arguments: argparse.Namespace) -> int:
     print(f"wrote {api.write_pseudo_locale(project)}")
     return EXIT_OK
@@ -194,5 +280,7 @@ COMMANDS = {
     "init": _init,
     "stats": _stats,
     "check": _check,
+    "review": _review,
+    "signoff": _signoff,
     "pseudo": _pseudo,
 }

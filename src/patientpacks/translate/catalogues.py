@@ -43,9 +43,8 @@ HEADER_COMMENT = """\
 # patientpacks project.
 #
 # Leaflets in this language print as drafts until a qualified
-# reviewer fills in both lines below (date as YYYY-MM-DD).
-# Reviewed-By:
-# Reviewed-On:"""
+# reviewer signs the translation off with `patientpacks review LOCALE
+# --by NAME` (see TRANSLATING.md)."""
 
 #: Header lines Babel rewrites on every run (the time, and its own version):
 #: a file whose other bytes are unchanged is left as it was, so that an

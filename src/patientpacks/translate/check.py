@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,20 +11,23 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 
 from ..build.brands import load_brand
+from ..build.catalogue_reader import CatalogueReading
 from ..build.catalogues import SOURCE_LOCALE, catalogue_path, discover_locales
 from ..build.fonts import FontSetup, load_font_setup
-from ..build.message_checks import forms
+from ..build.message_checks import forms, message_key, over_length_budget, source_text
 from ..build.options import BuildOptions
 from ..build.packs import load_pack
 from ..build.page_catalogues import PAGES_DOMAIN, page_template_path, read_page_template
 from ..build.pipeline import build
 from ..build.printable_area import find_text_outside
 from ..build.render_html import make_environment
+from ..build.signoffs import translation_review
 from ..build.translation_rules import RULES_FILE, load_translation_rules
-from ..errors import PatientPacksError, UsageError, shown_path
+from ..errors import CatalogueError, PatientPacksError, UsageError, shown_path
 from ..jobs import Failure, Leaflet
 from ..model import Pack, Project
 from .catalogues import read_project_catalogue, read_template
+from .glossary import glossary_findings, glossary_path, read_glossary
 from .readability import TARGET_GRADE, SectionReadability, pack_readability
 
 
@@ -76,12 +80,20 @@ def check_catalogue(
         for problem in reading.problems
     ]
     if reading.catalog is not None:
+        rules = load_translation_rules(project.templates_dir)
         for message in reading.catalog:
             for form in filter(None, forms(message.string) if message.id else ()):
                 problems += [
                     Problem(reading.path, message.lineno, text)
                     for text in _glyph_problems(fonts, form, locale, repr(form[:40]))
                 ]
+            if message.id:
+                problems += [
+                    Problem(reading.path, message.lineno, text) for text in over_length_budget(message, rules)
+                ]
+    if reading.catalog is not None and not reading.blocking:
+        problems += review_problems(reading)
+        problems += glossary_problems(project, locale, reading)
     return problems, reading.catalog is not None and not reading.blocking
 
 
@@ -114,6 +126,102 @@ def check_page_catalogues(project: Project, locales: list[str]) -> list[Problem]
             )
             for problem in reading.problems
         ]
+    return problems
+
+
+def glossary_problems(project: Project, locale: str, reading: CatalogueReading) -> list[Problem]:
+    """Each printed translation that renders a key term otherwise than the
+    language's glossary says (translate/glossary.py). Advice for now: the
+    shipped catalogues were drafted before their glossaries (--strict fails on it)."""
+    try:
+        terms = read_glossary(glossary_path(project.locales_dir, locale), locale)
+    except CatalogueError as error:
+        return [Problem(error.path, error.line, error.message)]
+    return [
+        Problem(
+            reading.path,
+            message.lineno,
+            f"glossary: {finding}: {source_text(message)!r}",
+            warning=True,
+            effect="advice",
+        )
+        for message in reading.catalog
+        if message.id and message_key(message) in reading.usable
+        for finding in glossary_findings(forms(message.id)[0], message.string, terms)
+    ]
+
+
+#: A sign-off line of the catalogue's header comment, as catalogues once had.
+_HEADER_SIGNOFF = re.compile(r"^#\s*(Reviewed-By|Reviewed-On|Review-Due):[ \t]*\S", re.MULTILINE)
+
+
+def review_problems(reading: CatalogueReading) -> list[Problem]:
+    """The translation review's problems: a review file that cannot be used;
+    each message changed since the review, at its line, with the text the
+    reviewer approved and the text now; a sign-off in the header comment,
+    which anyone editing the catalogue could write and which says nothing of
+    what was read, so the build no longer reads it."""
+    review = translation_review(reading)
+    problems = []
+    if review.problem:
+        problems.append(
+            Problem(review.path, None, f"the review cannot be used: {review.problem}", effect="draft")
+        )
+    for change in review.changes:
+        _, context, msgid = change.key
+        message = reading.catalog.get(msgid, context=context)
+        problems.append(
+            Problem(
+                reading.path,
+                message.lineno if message else None,
+                f"changed since review by {review.by} on {review.on}: {change}; "
+                f"its leaflets are drafts until it is reviewed again (`review {reading.path.parent.parent.name} --by NAME`)",
+                effect="draft",
+            )
+        )
+    if found := _HEADER_SIGNOFF.search(reading.catalog.header_comment):
+        problems.append(
+            Problem(
+                reading.path,
+                reading.catalog.header_comment[: found.start()].count("\n") + 1,
+                f"the header's {found[1]}: line is not a sign-off (anyone editing the catalogue can write it): "
+                "remove it; a reviewer signs off with `patientpacks review LOCALE --by NAME`",
+            )
+        )
+    return problems
+
+
+def pack_signoff_problems(project: Project) -> list[Problem]:
+    """Each message or setting changed since a pack's clinical sign-off (a
+    pack that does not load is reported where its readability is scored)."""
+    problems = []
+    for pack_path in sorted(project.packs_dir.glob("*/pack.toml")):
+        try:
+            problems += _pack_signoff_problems(load_pack(pack_path.parent))
+        except PatientPacksError:
+            continue
+    return problems
+
+
+def _pack_signoff_problems(pack: Pack) -> list[Problem]:
+    signoff = pack.signoff
+    problems = []
+    if signoff.problem:
+        problems.append(
+            Problem(
+                signoff.path, None, f"the clinical sign-off cannot be used: {signoff.problem}", effect="draft"
+            )
+        )
+    problems += [
+        Problem(
+            signoff.path,
+            None,
+            f"changed since the clinical sign-off by {signoff.by} on {signoff.on}: {change}; "
+            f"its leaflets are drafts until a clinician signs it off again (`signoff {pack.id} --by NAME`)",
+            effect="draft",
+        )
+        for change in signoff.changes
+    ]
     return problems
 
 
@@ -280,6 +388,7 @@ def check_project(
     problems += check_draft_mark_glyphs(project, selected, fonts)
     if not locales:
         problems += check_template_glyphs(project, fonts)
+        problems += pack_signoff_problems(project)
     # Build the leaflets of the catalogues that can be used, and with no
     # locale named, the source locale's too: its page budgets and margins
     # are checked like every translation's.

@@ -13,12 +13,11 @@ from ..build.catalogues import (
     SOURCE_LOCALE,
     catalogue_path,
     discover_locales,
-    read_review,
-    review_of,
 )
 from ..build.packs import load_pack
 from ..build.page_catalogues import PAGES_DOMAIN, read_page_template
-from ..errors import CatalogueError, shown_path
+from ..build.signoffs import read_signoff, review_due, signoff_path_of_catalogue, translation_review
+from ..errors import shown_path
 from ..model import Pack, Project
 from .catalogues import read_project_catalogue, read_template
 
@@ -31,7 +30,12 @@ class CatalogueStats:
     fuzzy: int
     #: Untranslated, unusable, or missing from the catalogue (compared with messages.pot).
     untranslated: int
+    #: Signed off, and no message changed since.
     reviewed: bool
+    #: The messages changed since the review, each with the text approved and the text now.
+    changed_since_review: tuple[str, ...] = ()
+    #: Why the review file cannot be used, if so (a typo in a date...): not a review.
+    review_problem: str = ""
     #: Why the catalogue cannot be used at all (its leaflets are not built), if so.
     broken: str | None = None
 
@@ -80,20 +84,15 @@ def page_catalogue_stats(project: Project) -> list[CatalogueStats]:
         if reading.catalog is None or reading.blocking:
             problem = (reading.blocking or reading.problems)[0]
             where = shown_path(problem.path) + (f":{problem.line}" if problem.line else "")
-            rows.append(CatalogueStats(locale, PAGES, 0, 0, 0, False, f"{where}: {problem.message}"))
+            rows.append(CatalogueStats(locale, PAGES, 0, 0, 0, False, broken=f"{where}: {problem.message}"))
             continue
         keys = keys or {message_key(message) for message in reading.catalog if message.id}
         fuzzy = sum(
             message.fuzzy and message_key(message) in keys for message in reading.catalog if message.id
         )
         translated = len(keys & reading.usable)
-        try:
-            reviewed = review_of(reading.catalog, reading.path).reviewed
-        except CatalogueError:
-            reviewed = False
-        rows.append(
-            CatalogueStats(locale, PAGES, translated, fuzzy, len(keys) - translated - fuzzy, reviewed)
-        )
+        # The pages are not handed to patients: no translation review signs them off.
+        rows.append(CatalogueStats(locale, PAGES, translated, fuzzy, len(keys) - translated - fuzzy, False))
     return rows
 
 
@@ -112,14 +111,12 @@ def catalogue_stats(project: Project, pack_ids: list[str]) -> list[CatalogueStat
             problem = (reading.blocking or reading.problems)[0]
             where = shown_path(problem.path) + (f":{problem.line}" if problem.line else "")
             rows += [
-                CatalogueStats(locale, pack_id, 0, 0, 0, False, f"{where}: {problem.message}")
+                CatalogueStats(locale, pack_id, 0, 0, 0, False, broken=f"{where}: {problem.message}")
                 for pack_id in pack_ids
             ]
             continue
-        try:
-            reviewed = review_of(reading.catalog, reading.path).reviewed
-        except CatalogueError:
-            reviewed = False  # a malformed sign-off is not a sign-off; `check` names it
+        review = translation_review(reading)
+        changed = tuple(str(change) for change in review.changes)
         fuzzy_keys = {message_key(message) for message in reading.catalog if message.id and message.fuzzy}
         for pack_id in pack_ids:
             keys = [
@@ -128,7 +125,16 @@ def catalogue_stats(project: Project, pack_ids: list[str]) -> list[CatalogueStat
             translated = sum(key in reading.usable for key in keys)
             fuzzy = sum(key in fuzzy_keys for key in keys)
             rows.append(
-                CatalogueStats(locale, pack_id, translated, fuzzy, len(keys) - translated - fuzzy, reviewed)
+                CatalogueStats(
+                    locale,
+                    pack_id,
+                    translated,
+                    fuzzy,
+                    len(keys) - translated - fuzzy,
+                    review.current,
+                    changed,
+                    review.problem,
+                )
             )
     return rows
 
@@ -157,11 +163,8 @@ def reviews_due(
     dues = [("pack", pack.id, pack.source_file, pack.review_due) for pack in packs]
     for locale in discover_locales(project.locales_dir):
         if locale != SOURCE_LOCALE:
-            path = catalogue_path(project.locales_dir, locale)
-            try:
-                dues.append(("catalogue", locale, path, read_review(path).due))
-            except CatalogueError:
-                continue  # no catalogue to review: its row in the table says why
+            path = signoff_path_of_catalogue(catalogue_path(project.locales_dir, locale))
+            dues.append(("catalogue", locale, path, review_due(read_signoff(path, dict))))
     return sorted(
         (
             ReviewDue(kind, item, shown_path(path), due, (due - today).days)
