@@ -3,6 +3,7 @@ uses it: one process, many renders, files saved in between."""
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 from datetime import date
@@ -137,6 +138,32 @@ def test_what_was_given_and_by_whom_prints_only_when_filled_in(tmp_path: Path) -
         tmp_path,
     )
     assert "Unidades: 20" in plain and "Producto" not in plain and "Prescrito" not in plain
+
+
+#: Every detail of the record filled in, each as long as a clinic writes it:
+#: two products' names, a doctor with a double-barrelled name and a number.
+FULL_RECORD = api.TreatmentRecord(
+    date_of_treatment=date(2026, 12, 3),
+    areas_treated="Forehead, frown lines (glabella), crow's feet both sides",
+    product="Bocouture (incobotulinumtoxinA) 50 units",
+    batch_number="C4567A-2026-11",
+    units=Decimal("64.5"),
+    injector="Dr Alexandra Montgomery-Whitfield, Nurse Prescriber",
+    prescriber="Dr Maximilian Schneider-Hohenberg, GMC 7654321",
+)
+
+
+@pytest.mark.parametrize(
+    "locale",
+    ["en", *sorted(path.parent.parent.name for path in REPO.glob("locales/*/LC_MESSAGES/messages.po"))],
+)
+def test_a_card_filled_in_with_every_detail_keeps_to_its_two_sides(locale: str) -> None:
+    """The card is printed on both sides, the record on the front: a record
+    that spilled over pushed the safety notes onto a third page (German)."""
+    leaflet = api.render_leaflet(api.open_project(REPO), locale=locale, record=FULL_RECORD, **CARD)
+    assert leaflet.pages == 2, f"{locale}: {leaflet.pages} pages"
+    front = " ".join(PdfReader(io.BytesIO(leaflet.pdf)).pages[0].extract_text().split())
+    assert "C4567A-2026-11" in front and "7654321" in front  # on the front, with the aftercare
 
 
 @pytest.mark.parametrize("field", list(api.TreatmentRecord.TEXT_FIELDS))

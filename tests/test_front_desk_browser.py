@@ -104,3 +104,29 @@ def test_the_infobutton_link_an_ehr_opens_leads_to_the_spanish_leaflet(page: Pag
     assert (
         "Después de sus inyecciones antiarrugas" in PdfReader(io.BytesIO(pdf.body())).pages[0].extract_text()
     )
+
+
+def test_the_receptionist_chooses_the_page_language_and_it_is_remembered(
+    browser: Browser, live_server: str
+) -> None:
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(live_server + "/")
+        # The browser's language first: German.
+        assert (
+            page.locator("h1").inner_text() == "Ein Merkblatt für eine Patientin oder einen Patienten drucken"
+        )
+        page.locator("#interface-locale").select_option("ar")
+        page.locator(".interface-language button").click()
+        page.wait_for_url(live_server + "/")
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        assert page.locator("h1").inner_text() == "طباعة نشرة لمريض"
+        assert page.locator("#print").inner_text() == "طباعة"
+        # The script's words too, and the choice is kept from page to page.
+        page.locator("#status.draft").wait_for()  # no example leaflet is signed off
+        assert page.locator("#status strong").inner_text().startswith("مسودة:")
+        page.goto(live_server + "/leaflets")
+        assert page.locator("h1").inner_text() == "كل النشرات"
+    finally:
+        context.close()

@@ -64,6 +64,7 @@ from .model import Project
 if TYPE_CHECKING:
     from .build.leaflet import LeafletBuilder
     from .build.listing import TitleRenderer
+    from .build.page_catalogues import PageCatalogue
     from .build.preview import MessageArea, PreviewMessage
     from .translate.check import CheckReport, PackReadability
     from .translate.stats import StatsReport
@@ -104,7 +105,10 @@ __all__ = [
     "leaflet_title",
     "match_locale",
     "merge_manifests",
+    "negotiate_page_locale",
     "open_project",
+    "page_catalogue",
+    "page_locales",
     "page_pngs",
     "plan",
     "preview_changes",
@@ -417,6 +421,53 @@ def match_locale(tag: str, locales: list[str]) -> str | None:
         if (language, script) == wanted[:2] and region in (None, wanted[2] or implied_region):
             return locale
     return None
+
+
+# --- The front desk pages' own words ------------------------------------------------
+
+
+def page_locales(project: Project) -> list[str]:
+    """The languages the front desk pages can be chosen in: English and every
+    locale with a page catalogue (``locales/<locale>/LC_MESSAGES/frontdesk.po``)
+    or a leaflet catalogue (its pages then show English, and say so)."""
+    from .build.catalogues import PSEUDO_LOCALES, SOURCE_LOCALE, discover_locales
+    from .build.page_catalogues import PAGES_DOMAIN
+
+    found = {*discover_locales(project.locales_dir), *discover_locales(project.locales_dir, PAGES_DOMAIN)}
+    return [SOURCE_LOCALE, *sorted(found - {SOURCE_LOCALE, *PSEUDO_LOCALES})]
+
+
+def page_catalogue(project: Project, locale: str) -> PageCatalogue:
+    """The pages' translations in ``locale`` (``.translations``, gettext's
+    functions), read as every catalogue is read, and why the pages show
+    English in places (``.english_because``, None when nowhere)."""
+    from .build.page_catalogues import load_page_catalogue
+
+    return load_page_catalogue(project.root, locale)
+
+
+def negotiate_page_locale(accept_language: str, locales: list[str]) -> str:
+    """The one of ``locales`` a browser's Accept-Language header asks for
+    first (Babel's negotiate_locale, then CLDR's likely subtags for a tag
+    such as ``zh-CN``, which means ``zh_Hans``), English when none."""
+    from babel import negotiate_locale
+
+    wanted = []
+    for number, item in enumerate(accept_language.split(",")[:20]):
+        tag, _, quality = item.strip().partition(";q=")
+        try:
+            weight = float(quality) if quality else 1.0
+        except ValueError:
+            continue
+        if tag and tag != "*" and len(tag) <= 35:
+            wanted.append((-weight, number, tag.replace("-", "_")))
+    for _, _, tag in sorted(wanted):
+        found = negotiate_locale([tag], locales, sep="_")
+        with contextlib.suppress(UsageError):
+            found = found or match_locale(tag, locales)
+        if found:
+            return found
+    return "en"
 
 
 def format_date(day: date, locale: str) -> str:

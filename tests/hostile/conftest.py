@@ -15,11 +15,17 @@ LEAFLET = "maple-street-us/es/aftercare-card"
 
 
 def set_translation(
-    project: Path, msgid: str, msgstr: str, context: str | None = None, locale: str = "es"
+    project: Path,
+    msgid: str,
+    msgstr: str,
+    context: str | None = None,
+    locale: str = "es",
+    domain: str = "messages",
 ) -> None:
     """Write ``msgstr`` as the translation of ``msgid`` (Spanish unless
-    ``locale`` says otherwise), as a translator's tool would."""
-    path = project / f"locales/{locale}/LC_MESSAGES/messages.po"
+    ``locale`` says otherwise; in the front desk pages' catalogue with
+    ``domain="frontdesk"``), as a translator's tool would."""
+    path = project / f"locales/{locale}/LC_MESSAGES/{domain}.po"
     catalog = read_po(path.open("rb"))
     message = catalog.get(msgid, context=context)
     assert message is not None, msgid

@@ -138,10 +138,12 @@ def read_catalogue(
     *,
     data: bytes | None = None,
     rules: TranslationRules = NO_RULES,
+    domain: str = DOMAIN,
 ) -> CatalogueReading:
     """Read ``path`` (or ``data``, its content) as the catalogue of ``locale``;
-    compare it with ``template`` (the parsed ``messages.pot``) when given.
-    ``rules``: the project's translation rules (the numbers reviewers accepted)."""
+    compare it with ``template`` (the parsed ``<domain>.pot``) when given.
+    ``rules``: the project's translation rules (the numbers reviewers accepted);
+    ``domain``: the leaflets' ``messages`` or the front desk pages' ``frontdesk``."""
     try:
         Locale.parse(locale)
     except (UnknownLocaleError, ValueError):
@@ -166,7 +168,7 @@ def read_catalogue(
     if problem := first_problem(text):
         return _unreadable(path, *problem)
     try:
-        catalog = read_po(text.splitlines(keepends=True), locale=locale, domain=DOMAIN, abort_invalid=True)
+        catalog = read_po(text.splitlines(keepends=True), locale=locale, domain=domain, abort_invalid=True)
     except (PoFileError, ValueError) as error:  # a bad header value (an unknown Language:) or line
         if field := _bad_header_field(text):
             return _unreadable(path, *field)
@@ -179,7 +181,7 @@ def read_catalogue(
     if problems:
         return CatalogueReading(path, catalog, tuple(problems))
     language = Language.of(locale, rule, rules)
-    usable, rejected, message_problems = _message_problems(path, catalog, template, language)
+    usable, rejected, message_problems = _message_problems(path, catalog, template, language, domain)
     return CatalogueReading(path, catalog, tuple(message_problems), frozenset(usable), rejected)
 
 
@@ -233,7 +235,7 @@ def _plural_problems(
 
 
 def _message_problems(
-    path: Path, catalog: Catalog, template: Catalog | None, language: Language
+    path: Path, catalog: Catalog, template: Catalog | None, language: Language, domain: str
 ) -> tuple[set[MessageKey], dict[MessageKey, str], list[CatalogueProblem]]:
     usable: set[MessageKey] = set()
     rejected: dict[MessageKey, str] = {}
@@ -255,7 +257,7 @@ def _message_problems(
         if expected_keys is not None and key not in expected_keys:
             add(
                 message,
-                f"obsolete: not in locales/messages.pot any more (run `update`): {source!r}",
+                f"obsolete: not in locales/{domain}.pot any more (run `update`): {source!r}",
                 "advice",
             )
             continue
@@ -267,12 +269,12 @@ def _message_problems(
         else:
             usable.add(key)
     if template is not None:
-        problems += _missing_messages(path, catalog, template)
+        problems += _missing_messages(path, catalog, template, domain)
     return usable, rejected, problems
 
 
-def _missing_messages(path: Path, catalog: Catalog, template: Catalog) -> list[CatalogueProblem]:
-    """Messages of ``messages.pot`` the catalogue does not have: lost in an
+def _missing_messages(path: Path, catalog: Catalog, template: Catalog, domain: str) -> list[CatalogueProblem]:
+    """Messages of ``<domain>.pot`` the catalogue does not have: lost in an
     edit, or in a round trip through a tool that dropped their context."""
     present = {message_key(message) for message in catalog if message.id}
     contexts_by_id: dict[str, set[str | None]] = {}
@@ -287,11 +289,11 @@ def _missing_messages(path: Path, catalog: Catalog, template: Catalog) -> list[C
         if key[1] in contexts_by_id:
             found = sorted(f'"{context}"' if context else "none" for context in contexts_by_id[key[1]])
             text = (
-                f'context lost: messages.pot has msgctxt "{key[0]}" for {_short(key[1])!r}, the catalogue '
+                f'context lost: {domain}.pot has msgctxt "{key[0]}" for {_short(key[1])!r}, the catalogue '
                 f"has {' or '.join(found)} (a tool dropped it?); put the msgctxt line back"
                 if key[0]
                 else f"context added: the catalogue has {' or '.join(found)} for {_short(key[1])!r}, "
-                "messages.pot none"
+                f"{domain}.pot none"
             )
         else:
             text = f"missing (run `update` to add it, then translate it): {_short(key[1])!r}"

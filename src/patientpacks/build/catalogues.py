@@ -38,13 +38,13 @@ SOURCE_LOCALE = "en"
 PSEUDO_LOCALES = {"en_XA": "en"}
 
 
-def catalogue_path(locales_dir: Path, locale: str) -> Path:
-    return locales_dir / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+def catalogue_path(locales_dir: Path, locale: str, domain: str = DOMAIN) -> Path:
+    return locales_dir / locale / "LC_MESSAGES" / f"{domain}.po"
 
 
-def discover_locales(locales_dir: Path) -> list[str]:
-    """The source locale plus every locale that has a catalogue, sorted."""
-    found = {path.parent.parent.name for path in locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
+def discover_locales(locales_dir: Path, domain: str = DOMAIN) -> list[str]:
+    """The source locale plus every locale that has a catalogue (of ``domain``), sorted."""
+    found = {path.parent.parent.name for path in locales_dir.glob(f"*/LC_MESSAGES/{domain}.po")}
     return [SOURCE_LOCALE, *sorted(found - {SOURCE_LOCALE})]
 
 
@@ -96,7 +96,7 @@ def load_catalogue(
     return replace(compile_catalogue(reading, locale), untranslated_note=rules.untranslated_note(locale))
 
 
-def compile_catalogue(reading: CatalogueReading, locale: str) -> LoadedCatalogue:
+def compile_catalogue(reading: CatalogueReading, locale: str, domain: str = DOMAIN) -> LoadedCatalogue:
     """Compile the translations the build may print (usable: translated, not
     fuzzy, placeholders and markup as the source's); gettext falls back to the
     source text for the others, and the leaflet records which."""
@@ -111,7 +111,7 @@ def compile_catalogue(reading: CatalogueReading, locale: str) -> LoadedCatalogue
     write_mo(buffer, catalog)
     buffer.seek(0)
     try:
-        translations = Translations(fp=buffer, domain=DOMAIN)
+        translations = Translations(fp=buffer, domain=domain)
     except (ValueError, SyntaxError) as error:  # the reader checked the rule; this is a second guard
         raise CatalogueError(f"the Plural-Forms header cannot be used: {error}", path=reading.path) from None
     return LoadedCatalogue(

@@ -114,9 +114,9 @@ def run(command: str, argv: list[str], project_root: Path | None) -> int:
 def _extract(project: Project, arguments: argparse.Namespace) -> int:
     changed = api.extract(project)
     print(
-        "locales/messages.pot updated"
+        "locales/messages.pot and locales/frontdesk.pot updated"
         if changed
-        else "locales/messages.pot unchanged (only the date would change)"
+        else "locales/messages.pot and locales/frontdesk.pot unchanged (only the date would change)"
     )
     return EXIT_OK
 
@@ -142,6 +142,7 @@ def _stats(project: Project, arguments: argparse.Namespace) -> int:
             json.dumps(
                 {
                     "catalogues": [{**asdict(row), "percent": row.percent} for row in report.catalogues],
+                    "front_desk": [{**asdict(row), "percent": row.percent} for row in report.pages],
                     "reviews_due": [
                         {**asdict(row), "due": row.due.isoformat()} for row in report.reviews_due
                     ],
@@ -180,6 +181,16 @@ def _stats(project: Project, arguments: argparse.Namespace) -> int:
             print(f"\n{row.locale}: changed since review ({len(row.changed_since_review)}):")
             for change in row.changed_since_review:
                 print(f"  {change}")
+    if report.pages:
+        print("\nThe front desk pages (frontdesk.po; what is untranslated shows in English on the page):")
+        for row in report.pages:
+            if row.broken:
+                print(f"{row.locale:<9} {row.pack:<16} BROKEN, the pages show English: {row.broken}")
+                continue
+            print(
+                f"{row.locale:<9} {row.pack:<16} {row.translated:>10} {row.fuzzy:>6} {row.untranslated:>9} "
+                f"{row.percent:>6}%"
+            )
     days, horizon = report.notice.days, (report.today + report.notice).isoformat()
     if not report.reviews_due:
         print(f"\nNo review is due in the next {days} days (by {horizon}).")

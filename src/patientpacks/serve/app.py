@@ -16,7 +16,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
@@ -24,6 +23,7 @@ from starlette.staticfiles import StaticFiles
 
 from .. import api
 from . import preview, routes
+from .pages import choose_language, make_pages
 from .security import GuardMiddleware, Secrets
 from .views import Views
 
@@ -51,10 +51,7 @@ def create_app(settings: Settings, pool: api.RenderPool | None = None) -> Starle
     the caller then owns: the tests share one)."""
     secrets_ = Secrets(settings.token)
     views = Views(settings.project, settings.out_dir)
-    pages = Environment(
-        loader=PackageLoader("patientpacks.serve"), autoescape=select_autoescape(default=True)
-    )
-    pages.filters["language_name"] = api.language_name
+    pages = make_pages()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -79,6 +76,7 @@ def create_app(settings: Settings, pool: api.RenderPool | None = None) -> Starle
             Route("/infobutton", routes.infobutton),
             Route("/sign-in", routes.sign_in, methods=["GET", "POST"]),
             *preview.ROUTES,
+            Route("/interface-language", choose_language),
             Mount("/static", StaticFiles(packages=[("patientpacks.serve", "static")]), name="static"),
             # The project's fonts (OFL), for pages in scripts the system may lack.
             Mount("/fonts", StaticFiles(directory=settings.project.fonts_dir, check_dir=False), name="fonts"),

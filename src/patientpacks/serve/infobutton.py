@@ -32,6 +32,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 
 from .. import api
 from ..errors import UsageError
+from .pages import render_page
 from .views import Listing
 
 RESPONSE_TYPES = ("text/xml", "application/json", "text/html")
@@ -119,9 +120,8 @@ def answer(request: Request, listing: Listing, titles: dict[tuple[str, str], str
     if asked.response_type == "application/json":
         return JSONResponse(_json_feed(asked, lang, entries, notice, base))
     if asked.response_type == "text/html":
-        page = request.app.state.pages.get_template("infobutton.html")
         return HTMLResponse(
-            page.render(request=request, entries=entries, notice=notice, lang=lang, asked=asked)
+            render_page(request, "infobutton.html", entries=entries, notice=notice, lang=lang, asked=asked)
         )
     return Response(_atom_feed(asked, lang, entries, notice, base), media_type="text/xml; charset=utf-8")
 

@@ -24,6 +24,7 @@ from starlette.routing import Route
 
 from .. import api
 from ..errors import PatientPacksError, UsageError
+from .pages import render_page
 
 #: Previews whose page pictures are kept for their page to load.
 KEPT_PREVIEWS = 8
@@ -63,8 +64,7 @@ def _pictures(request: Request) -> PagePictures:
 
 
 def _page(request: Request, name: str, status: int = 200, **context: object) -> HTMLResponse:
-    html = request.app.state.pages.get_template(name).render(request=request, **context)
-    return HTMLResponse(html, status_code=status, headers=NO_STORE)
+    return HTMLResponse(render_page(request, name, **context), status_code=status, headers=NO_STORE)
 
 
 async def _jobs(request: Request, locale: str) -> tuple[list[api.Job], list[api.Failure]]:

@@ -16,6 +16,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from .. import api
 from ..errors import BusyError, PatientPacksError, UsageError
 from . import infobutton as infobutton_answers
+from .pages import render_page
 from .security import (
     CSRF_COOKIE,
     CSRF_FIELD,
@@ -34,8 +35,7 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 
 def _page(request: Request, name: str, status: int = 200, **context: object) -> HTMLResponse:
-    html = request.app.state.pages.get_template(name).render(request=request, **context)
-    return HTMLResponse(html, status_code=status, headers=NO_STORE)
+    return HTMLResponse(render_page(request, name, **context), status_code=status, headers=NO_STORE)
 
 
 def _problem(
@@ -86,6 +86,7 @@ async def front_desk(request: Request) -> Response:
         packs=sorted({job.pack.id: job.pack for job in jobs}.values(), key=lambda pack: pack.id),
         brands=sorted(brands.values(), key=lambda brand: brand.name),
         languages=languages(locales, clinic_locale),
+        clinic_locale=clinic_locale,
         data={
             "titles": {f"{pack}/{locale}": title for (pack, locale), title in titles.items()},
             "reviewDays": review_days,

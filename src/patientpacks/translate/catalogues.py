@@ -30,6 +30,7 @@ from ..build.catalogues import (
     parse_locale,
 )
 from ..build.output import atomic_write_bytes
+from ..build.page_catalogues import PAGE_TEMPLATES, PAGES_DOMAIN, page_template_path
 from ..build.plurals import PluralRuleError, expected_plural_rule
 from ..build.translation_rules import load_translation_rules
 from ..errors import CatalogueError, TemplateError, UsageError, shown_path
@@ -59,43 +60,59 @@ def _pybabel(*arguments: str) -> None:
     CommandLineInterface().run(["pybabel", "--quiet", *arguments])
 
 
+#: How the page templates' strings are extracted (as babel.cfg does the leaflets').
+_PAGES_MAPPING = """\
+[jinja2: **.html]
+extensions = jinja2.ext.i18n
+silent = false
+"""
+
+
 def extract(project: Project) -> bool:
-    """Templates -> ``locales/messages.pot``. Returns whether the file changed."""
-    pot = project.locales_dir / f"{DOMAIN}.pot"
+    """Templates -> ``locales/messages.pot``, and the server's page templates
+    -> ``locales/frontdesk.pot``. Returns whether either file changed."""
+    changed = False
     with tempfile.TemporaryDirectory() as folder:
-        fresh = Path(folder) / pot.name
-        try:
-            # From the project folder, so that source locations are relative
-            # ("packs/x/leaflet.html:7"), as with `pybabel extract ... .`.
-            with contextlib.chdir(project.root):
-                _pybabel(
-                    "extract",
-                    "-F",
-                    "babel.cfg",
-                    "-c",
-                    "Translators:",
-                    "--sort-by-file",
-                    "--project=patientpacks",
-                    "--msgid-bugs-address=translations@patientpacks.invalid",
-                    "-o",
-                    str(fresh),
-                    ".",
-                )
-        except jinja2.TemplateSyntaxError as error:
-            # babel.cfg sets silent = false so that Jinja's extractor raises
-            # instead of leaving the template's strings out; but it does not
-            # say which file, so find it.
-            raise _locate_syntax_error(project, error) from None
-        new = fresh.read_bytes()
-    if pot.exists() and _same_but_volatile_headers(pot.read_bytes(), new):
-        return False
-    pot.write_bytes(new)
-    return True
+        mapping = Path(folder) / "pages.cfg"
+        mapping.write_text(_PAGES_MAPPING, encoding="utf-8")
+        # From the folder above each set of templates, so that source
+        # locations are relative ("packs/x/leaflet.html:7", as with `pybabel
+        # extract ... .`; "patientpacks/serve/templates/layout.html:9").
+        for domain, folder_, arguments in (
+            (DOMAIN, project.root, ("-F", "babel.cfg", ".")),
+            (PAGES_DOMAIN, PAGE_TEMPLATES.parents[2], ("-F", str(mapping), "patientpacks/serve/templates")),
+        ):
+            pot = project.locales_dir / f"{domain}.pot"
+            fresh = Path(folder) / pot.name
+            try:
+                with contextlib.chdir(folder_):
+                    _pybabel(
+                        "extract",
+                        "-c",
+                        "Translators:",
+                        "--sort-by-file",
+                        "--project=patientpacks",
+                        "--msgid-bugs-address=translations@patientpacks.invalid",
+                        "-o",
+                        str(fresh),
+                        *arguments,
+                    )
+            except jinja2.TemplateSyntaxError as error:
+                # The mappings set silent = false so that Jinja's extractor
+                # raises instead of leaving the template's strings out; but it
+                # does not say which file, so find it.
+                raise _locate_syntax_error(project, error) from None
+            new = fresh.read_bytes()
+            if not (pot.exists() and _same_but_volatile_headers(pot.read_bytes(), new)):
+                pot.write_bytes(new)
+                changed = True
+    return changed
 
 
 def _locate_syntax_error(project: Project, error: jinja2.TemplateSyntaxError) -> TemplateError:
     environment = jinja2.Environment(extensions=["jinja2.ext.i18n"])
-    for path in sorted([*project.templates_dir.rglob("*.html"), *project.packs_dir.rglob("*.html")]):
+    templates = [*project.templates_dir.rglob("*.html"), *project.packs_dir.rglob("*.html")]
+    for path in sorted([*templates, *PAGE_TEMPLATES.glob("*.html")]):
         try:
             environment.parse(path.read_text(encoding="utf-8"), filename=str(path))
         except jinja2.TemplateSyntaxError as found:
@@ -111,22 +128,28 @@ def template_path(project: Project) -> Path:
 
 
 def update(project: Project) -> list[str]:
-    """Merge the template into every catalogue: changed source strings become
-    fuzzy, keeping their previous source (``#|`` lines) for the translator.
+    """Merge each template into its catalogues (``messages.pot`` into every
+    ``messages.po``, ``frontdesk.pot`` into every ``frontdesk.po``): changed
+    source strings become fuzzy, keeping their previous source (``#|``
+    lines) for the translator. Returns the locales whose catalogues changed.
 
     All or nothing: every catalogue is read first, strictly, and if any cannot
     be read exactly as written, none is touched (Babel would write back its
     own guess at a broken line). A catalogue whose only change would be
     Babel's volatile header lines is left byte for byte as it was."""
-    pot = template_path(project)
-    locales = [
-        locale
-        for locale in discover_locales(project.locales_dir)
+    domains = [DOMAIN]
+    template_path(project)
+    if page_template_path(project.locales_dir).is_file():
+        domains.append(PAGES_DOMAIN)
+    merges = [
+        (domain, locale)
+        for domain in domains
+        for locale in discover_locales(project.locales_dir, domain)
         if locale != SOURCE_LOCALE and locale not in PSEUDO_LOCALES  # generated by `pseudo`, never merged
     ]
     unreadable = []
-    for locale in locales:
-        reading = read_project_catalogue(project, locale, None)
+    for domain, locale in merges:
+        reading = read_project_catalogue(project, locale, None, domain)
         if reading.catalog is None or reading.blocking:
             unreadable += [problem for problem in (reading.blocking or reading.problems)]
     if unreadable:
@@ -137,36 +160,44 @@ def update(project: Project) -> list[str]:
         raise CatalogueError(f"no catalogue was updated, because these cannot be read exactly: {details}")
     updated = {}
     with tempfile.TemporaryDirectory() as folder:
-        for locale in locales:
-            path = catalogue_path(project.locales_dir, locale)
-            merged, original = Path(folder) / f"{locale}.po", catalogue_bytes(path)
+        for domain, locale in merges:
+            path = catalogue_path(project.locales_dir, locale, domain)
+            merged, original = Path(folder) / f"{domain}-{locale}.po", catalogue_bytes(path)
             merged.write_bytes(original)
-            _pybabel("update", "-i", str(pot), "-o", str(merged), "-l", locale, "-D", DOMAIN, "--previous")
+            pot = project.locales_dir / f"{domain}.pot"
+            _pybabel("update", "-i", str(pot), "-o", str(merged), "-l", locale, "-D", domain, "--previous")
             if not _same_but_volatile_headers(original, merged.read_bytes()):
-                updated[path] = merged.read_bytes()
-    for path, data in updated.items():
+                updated[path] = (locale, merged.read_bytes())
+    for path, (_, data) in updated.items():
         atomic_write_bytes(path, data)
-    return [locale for locale in locales if catalogue_path(project.locales_dir, locale) in updated]
+    return sorted({locale for locale, _ in updated.values()})
 
 
 def init(project: Project, code: str) -> Path:
     """Start a catalogue for any language CLDR knows (``code``: it, pt_PT,
-    zh_Hant...), with its plural rule."""
+    zh_Hant...), with its plural rule: the leaflets' and, once extracted, the
+    front desk pages'."""
     locale = str(parse_locale(code))
-    path = catalogue_path(project.locales_dir, locale)
-    if path.exists() or path.is_symlink():
-        raise UsageError(f"a catalogue for {locale!r} exists already: {path}; use `update`")
+    templates = {DOMAIN: template_path(project)}
+    if page_template_path(project.locales_dir).is_file():
+        templates[PAGES_DOMAIN] = page_template_path(project.locales_dir)
+    paths = {domain: catalogue_path(project.locales_dir, locale, domain) for domain in templates}
+    if any(path.exists() or path.is_symlink() for path in paths.values()):
+        raise UsageError(f"a catalogue for {locale!r} exists already: {paths[DOMAIN]}; use `update`")
     try:
         plural_forms = expected_plural_rule(locale)[0].header
     except PluralRuleError as error:
         raise UsageError(str(error)) from None
-    _pybabel("init", "-i", str(template_path(project)), "-d", str(project.locales_dir), "-l", locale)
-    with path.open("rb") as file:
-        catalog = read_po(file, locale=locale)
-    catalog.header_comment = HEADER_COMMENT.format(language=Locale.parse(locale).english_name)
-    _set_plural_forms(catalog, plural_forms)
-    write_catalogue(path, catalog)
-    return path
+    for domain, path in paths.items():
+        _pybabel(
+            "init", "-i", str(templates[domain]), "-d", str(project.locales_dir), "-l", locale, "-D", domain
+        )
+        with path.open("rb") as file:
+            catalog = read_po(file, locale=locale)
+        catalog.header_comment = HEADER_COMMENT.format(language=Locale.parse(locale).english_name)
+        _set_plural_forms(catalog, plural_forms)
+        write_catalogue(path, catalog)
+    return paths[DOMAIN]
 
 
 def _set_plural_forms(catalog: Catalog, plural_forms: str) -> None:
@@ -195,8 +226,11 @@ def read_template(project: Project) -> Catalog | None:
         raise CatalogueError(f"cannot be read ({error}); run `extract` again", path=path) from None
 
 
-def read_project_catalogue(project: Project, locale: str, template: Catalog | None) -> CatalogueReading:
-    """A project's catalogue as the build reads it (with the project's translation rules)."""
-    path = catalogue_path(project.locales_dir, locale)
+def read_project_catalogue(
+    project: Project, locale: str, template: Catalog | None, domain: str = DOMAIN
+) -> CatalogueReading:
+    """A project's catalogue (of the leaflets, or with ``domain`` of the front
+    desk pages) as the build reads it (with the project's translation rules)."""
+    path = catalogue_path(project.locales_dir, locale, domain)
     rules = load_translation_rules(project.templates_dir)
-    return read_catalogue(path, PSEUDO_LOCALES.get(locale, locale), template, rules=rules)
+    return read_catalogue(path, PSEUDO_LOCALES.get(locale, locale), template, rules=rules, domain=domain)

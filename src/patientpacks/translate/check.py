@@ -18,6 +18,7 @@ from ..build.layout_checks import find_layout_problems
 from ..build.message_checks import forms, message_key, over_length_budget, source_text
 from ..build.options import BuildOptions
 from ..build.packs import load_pack
+from ..build.page_catalogues import PAGES_DOMAIN, page_template_path, read_page_template
 from ..build.pipeline import build
 from ..build.printable_area import find_text_outside
 from ..build.render_html import make_environment
@@ -95,6 +96,38 @@ def check_catalogue(
         problems += review_problems(reading)
         problems += glossary_problems(project, locale, reading)
     return problems, reading.catalog is not None and not reading.blocking
+
+
+def check_page_catalogues(project: Project, locales: list[str]) -> list[Problem]:
+    """The front desk pages' catalogues (frontdesk.po), read as the server
+    reads them, reported apart from the leaflets': what is wrong there shows
+    English on a page, and never changes a leaflet."""
+    template_path = page_template_path(project.locales_dir)
+    if not template_path.exists():
+        return [Problem(template_path, None, "missing: run `extract`; the front desk pages show English")]
+    template = read_page_template(project.locales_dir)
+    problems = []
+    for locale in locales:
+        path = catalogue_path(project.locales_dir, locale, PAGES_DOMAIN)
+        if not path.exists() and not path.is_symlink():
+            problems.append(
+                Problem(path, None, f"missing: the front desk pages show English to a receptionist who "
+                        f"chooses {locale}; start it from locales/frontdesk.pot (`pybabel init -D frontdesk "
+                        f"-i locales/frontdesk.pot -d locales -l {locale}`)", warning=True, effect="advice")
+            )  # fmt: skip
+            continue
+        reading = read_project_catalogue(project, locale, template, PAGES_DOMAIN)
+        problems += [
+            Problem(
+                problem.path,
+                problem.line,
+                f"front desk page: {problem.message}",
+                warning=problem.effect == "advice",
+                effect="advice" if problem.effect == "advice" else "error",
+            )
+            for problem in reading.problems
+        ]
+    return problems
 
 
 def glossary_problems(project: Project, locale: str, reading: CatalogueReading) -> list[Problem]:
@@ -351,6 +384,7 @@ def check_project(
         problems += found
         if usable:
             readable.append(locale)  # an unreadable one is reported once, above
+    problems += check_page_catalogues(project, selected)
     problems += check_brand_glyphs(project, selected, fonts)
     problems += check_draft_mark_glyphs(project, selected, fonts)
     if not locales:

@@ -9,11 +9,13 @@ from babel.messages.catalog import Catalog, Message
 
 from ..build.catalogue_reader import message_key
 from ..build.catalogues import (
+    PSEUDO_LOCALES,
     SOURCE_LOCALE,
     catalogue_path,
     discover_locales,
 )
 from ..build.packs import load_pack
+from ..build.page_catalogues import PAGES_DOMAIN, read_page_template
 from ..build.signoffs import read_signoff, review_due, signoff_path_of_catalogue, translation_review
 from ..errors import shown_path
 from ..model import Pack, Project
@@ -55,6 +57,43 @@ def messages_of_pack(catalog: Catalog, pack_id: str) -> list[Message]:
         )
 
     return [message for message in catalog if message.id and used(message)]
+
+
+#: The name the front desk pages' catalogues are counted under.
+PAGES = "front desk pages"
+
+
+def page_catalogue_stats(project: Project) -> list[CatalogueStats]:
+    """Per locale: how many of the front desk pages' strings (``frontdesk.pot``)
+    are translated, fuzzy or untranslated; a locale with a leaflet catalogue
+    and none for the pages counts every string as untranslated (the pages
+    show them in English)."""
+    template = read_page_template(project.locales_dir)
+    rows = []
+    locales = sorted(
+        set(discover_locales(project.locales_dir)) | set(discover_locales(project.locales_dir, PAGES_DOMAIN))
+    )
+    for locale in locales:
+        if locale == SOURCE_LOCALE or locale in PSEUDO_LOCALES:
+            continue
+        keys = {message_key(message) for message in template or () if message.id}
+        if not catalogue_path(project.locales_dir, locale, PAGES_DOMAIN).exists():
+            rows.append(CatalogueStats(locale, PAGES, 0, 0, len(keys), False))
+            continue
+        reading = read_project_catalogue(project, locale, template, PAGES_DOMAIN)
+        if reading.catalog is None or reading.blocking:
+            problem = (reading.blocking or reading.problems)[0]
+            where = shown_path(problem.path) + (f":{problem.line}" if problem.line else "")
+            rows.append(CatalogueStats(locale, PAGES, 0, 0, 0, False, broken=f"{where}: {problem.message}"))
+            continue
+        keys = keys or {message_key(message) for message in reading.catalog if message.id}
+        fuzzy = sum(
+            message.fuzzy and message_key(message) in keys for message in reading.catalog if message.id
+        )
+        translated = len(keys & reading.usable)
+        # The pages are not handed to patients: no translation review signs them off.
+        rows.append(CatalogueStats(locale, PAGES, translated, fuzzy, len(keys) - translated - fuzzy, False))
+    return rows
 
 
 def catalogue_stats(project: Project, pack_ids: list[str]) -> list[CatalogueStats]:
@@ -142,6 +181,8 @@ class StatsReport:
     reviews_due: tuple[ReviewDue, ...]
     today: date
     notice: timedelta = REVIEW_NOTICE
+    #: The front desk pages' catalogues, counted apart: they are no leaflet's.
+    pages: tuple[CatalogueStats, ...] = ()
 
 
 def project_stats(project: Project, today: date) -> StatsReport:
@@ -149,4 +190,4 @@ def project_stats(project: Project, today: date) -> StatsReport:
     pack_ids = sorted(path.parent.name for path in project.packs_dir.glob("*/pack.toml"))
     rows = catalogue_stats(project, pack_ids)
     due = reviews_due(project, [load_pack(project.packs_dir / pack_id) for pack_id in pack_ids], today)
-    return StatsReport(tuple(rows), tuple(due), today)
+    return StatsReport(tuple(rows), tuple(due), today, pages=tuple(page_catalogue_stats(project)))

@@ -8,6 +8,8 @@
   const form = document.getElementById("desk");
   if (!form) return;
   const data = JSON.parse(document.getElementById("desk-data").textContent);
+  // The page's words, in the interface language (front_desk.html).
+  const words = JSON.parse(document.getElementById("desk-words").textContent);
   const pack = document.getElementById("pack");
   const locale = document.getElementById("locale");
   const filter = document.getElementById("language-filter");
@@ -51,7 +53,7 @@
   function showReviewDate() {
     const days = data.reviewDays[pack.value + "/" + brand.value];
     const lang = locale.value.replace("_", "-");
-    // The date in the patient's language, isolated from the English around it
+    // The date in the patient's language, isolated from the sentence around it
     // (an Arabic date would otherwise take the sentence's numbers with it).
     const dated = (day) => {
       const isolated = document.createElement("bdi");
@@ -59,14 +61,17 @@
       isolated.textContent = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeZone: "UTC" }).format(day);
       return isolated;
     };
+    // A sentence of the page's with the date where its "{date}" is.
+    const withDate = (sentence, day) => {
+      const [before, after = ""] = sentence.split("{date}");
+      return [before, dated(day), after];
+    };
     if (review.value) {
-      reviewShown.replaceChildren("Printed as ", dated(new Date(review.value + "T00:00:00Z")), ".");
+      reviewShown.replaceChildren(...withDate(words.printedAs, new Date(review.value + "T00:00:00Z")));
     } else if (treated.value && days !== undefined) {
       const day = new Date(treated.value + "T00:00:00Z");
       day.setUTCDate(day.getUTCDate() + days);
-      reviewShown.replaceChildren(
-        "Left blank, it is printed as ", dated(day), ": " + days + " days after the treatment (the clinic's review days).",
-      );
+      reviewShown.replaceChildren(...withDate(words.computed, day));
     } else {
       reviewShown.replaceChildren();
     }
@@ -79,7 +84,7 @@
     });
     const mine = ++asked;
     status.className = "status";
-    status.textContent = "Checking whether this leaflet may be handed to a patient…";
+    status.textContent = words.checking;
     try {
       const response = await fetch("/status?" + query, { headers: { Accept: "application/json" } });
       const answer = await response.json();
@@ -88,17 +93,19 @@
       const line = document.createElement("strong");
       if (answer.status === "publishable") {
         status.className = "status publishable";
-        line.textContent = "Publishable: it may be handed to a patient.";
+        line.textContent = words.publishable;
       } else if (answer.status === "draft") {
         status.className = "status draft";
-        line.textContent = "Draft: it prints with “DRAFT — not for patient use” on every page, because:";
+        line.textContent = words.draft;
       } else {
         status.className = "status failed";
-        line.textContent = answer.status === "busy" ? "The server is busy; try again in a moment." : "It cannot be printed:";
+        line.textContent = answer.status === "busy" ? words.busy : words.failed;
       }
       status.append(line);
       if (answer.reasons && answer.reasons.length && answer.status !== "busy") {
         const list = document.createElement("ul");
+        list.lang = "en"; // the build's reasons are in English
+        list.dir = "ltr";
         for (const reason of answer.reasons) {
           const item = document.createElement("li");
           item.textContent = reason;
@@ -107,7 +114,7 @@
         status.append(list);
       }
     } catch (error) {
-      if (mine === asked) status.textContent = "Could not ask the server whether this leaflet is publishable.";
+      if (mine === asked) status.textContent = words.unreachable;
     }
   }
 
