@@ -70,9 +70,9 @@ class Project:
         return sorted(
             [
                 *self.locales_dir.glob("*/LC_MESSAGES/*.po"),
-                *self.templates_dir.rglob("*.html"),
+                *template_files(self.templates_dir),
                 *self.templates_dir.glob("*.toml"),  # translation_rules.toml: the draft marks
-                *self.packs_dir.rglob("*.html"),
+                *template_files(self.packs_dir),
                 *self.packs_dir.glob("*/pack.toml"),
                 *self.brands_dir.glob("*.toml"),
             ]
@@ -265,3 +265,10 @@ class Brand:
     #: The print shop's own press profile (``output_profile``), or None for
     #: the project's default (see ``Project.default_output_profile``).
     output_profile: OutputProfile | None = None
+
+
+def template_files(folder: Path) -> list[Path]:
+    """The templates under ``folder``: its ``*.html`` files that are files.
+    Something else so named (a named pipe, a device, a folder) is no template
+    a leaflet can use, and reading it would hang or fail every leaflet."""
+    return [path for path in folder.rglob("*.html") if path.is_file()]

@@ -95,6 +95,26 @@ def test_brackets_inside_strings_and_comments_are_not_nesting(project: Path) -> 
 # --- Values that print other than they read ----------------------------------
 
 VALUE_ATTACKS = {
+    # The third attack: a name of Hangul fillers (letters that draw nothing)
+    # printed a blank header and a blank PDF author.
+    "name-of-a-hangul-filler": (
+        'name = "Harbour Lane Aesthetics"',
+        'name = "\\u3164"',
+        "name",
+        "has U+3164 (HANGUL FILLER) at character 1, an invisible character",
+    ),
+    "name-of-braille-blanks": (
+        'name = "Harbour Lane Aesthetics"',
+        'name = "\\u2800\\u2800"',
+        "name",
+        "has no letter or digit that prints",
+    ),
+    "name-with-a-line-separator": (
+        'name = "Harbour Lane Aesthetics"',
+        'name = "Harbour\\u2028Lane"',
+        "name",
+        "has U+2028 (LINE SEPARATOR) at character 8, a control character or a line or paragraph separator",
+    ),
     # "\u202e1230 6497 020" displays as "020 7946 0321".
     "phone-right-to-left-override": (
         'phone = "020 7946 0321"',

@@ -56,6 +56,16 @@ def test_html_in_a_form_value_prints_as_text_and_adds_nothing_to_the_pdf(client,
     assert not any("javascript" in uri or "passwd" in uri for uri in facts["uris"])
 
 
+def test_a_request_naming_another_host_is_refused_without_a_token(client) -> None:
+    # DNS rebinding: evil.example made to point at 127.0.0.1 is same-origin
+    # with the server; the third attack printed a leaflet that way.
+    form = print_form(client, locale="en")
+    headers = {"Host": "evil.example:8000", "Origin": "http://evil.example:8000"}
+    assert client.get("/", headers={"Host": "evil.example:8000"}).status_code == 400
+    assert client.post("/print", data=form, headers=headers).status_code == 400
+    assert client.get("/infobutton", headers={"Host": "evil.example"}).status_code == 400
+
+
 @pytest.mark.parametrize(
     "headers",
     [{"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}, {"Origin": "null"}],

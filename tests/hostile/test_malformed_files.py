@@ -4,6 +4,7 @@ non-zero, and the last good PDFs of those leaflets stay as they were."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,27 @@ def test_a_clinic_name_with_markup_characters_prints_as_written(project: Path, t
     html = (out / "harbour-lane-uk/ar/aftercare-card.html").read_text()
     assert "Smith &amp; Jones &lt;Aesthetics&gt;" in html
     assert "<Aesthetics>" not in html
+
+
+def test_a_named_pipe_among_the_templates_fails_nothing(project: Path, tmp_path: Path) -> None:
+    # The third attack: a pipe named like a template, in another pack, made
+    # every leaflet of every pack fail (the font subsetter read it) or hung
+    # the build (the clinical sign-off's list of templates).
+    os.mkfifo(project / "packs/neuromodulators/notes.html")
+    os.mkfifo(project / "templates/stray.html")
+    run_cli(project, "signoff", "aftercare-card", "--by", "Dr Test")
+    out = tmp_path / "out"
+    status = run_cli(
+        project,
+        "build",
+        "--out",
+        str(out),
+        "--brand",
+        "harbour-lane-uk",
+        "--locale",
+        "es",
+        "--pack",
+        "aftercare-card",
+    )
+    assert status == 0
+    assert (out / "harbour-lane-uk/es/aftercare-card.pdf").exists()

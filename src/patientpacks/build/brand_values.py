@@ -16,6 +16,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from .config import Table, key_line
+from .message_checks import has_words, is_invisible
 
 #: What a phone number may hold: the digits 0-9 (``[0-9]``, not ``\d``,
 #: which also matches Arabic-Indic and full-width digits), spaces and
@@ -41,12 +42,13 @@ def check_characters(data: dict[str, Any], path: Path) -> None:
             if character in _JOINERS and _between_letters(text, index):
                 continue
             category = unicodedata.category(character)
-            if category not in ("Cf", "Cc") or character in "\t\n":
+            refused = category in ("Cc", "Zl", "Zp") or is_invisible(character)
+            if not refused or character in "\t\n":
                 continue
             if character in _BIDI_CONTROLS:
                 what = "a bidi control, which changes the order the text around it prints in"
-            elif category == "Cc":
-                what = "a control character"
+            elif category in ("Cc", "Zl", "Zp"):
+                what = "a control character or a line or paragraph separator"
             else:
                 what = (
                     "an invisible character, which prints as nothing but is copied, searched and read aloud"
@@ -54,6 +56,14 @@ def check_characters(data: dict[str, Any], path: Path) -> None:
             name = unicodedata.name(character, "unnamed")
             raise ConfigError(
                 f"has U+{ord(character):04X} ({name}) at character {index + 1}, {what}: delete it",
+                path=path,
+                line=key_line(path, ".".join(keys[:-1]), keys[-1]),
+                key=".".join(keys),
+            )
+        if text and not has_words(text):
+            # A name of Hangul fillers or braille blanks prints as a blank.
+            raise ConfigError(
+                "has no letter or digit that prints: write the text as it should print",
                 path=path,
                 line=key_line(path, ".".join(keys[:-1]), keys[-1]),
                 key=".".join(keys),

@@ -140,14 +140,14 @@ def printed_text(text: str) -> str:
     return html.unescape(_TAG.sub("", _PLACEHOLDER.sub(PLACEHOLDER_MARK, text)))
 
 
-def _has_words(text: str) -> bool:  # a letter or a digit that draws something
+def has_words(text: str) -> bool:  # a letter or a digit that draws something
     return any(
         unicodedata.category(character)[0] in "LN" and ord(character) not in _DEFAULT_IGNORABLE
         for character in text
     )
 
 
-def _invisible(character: str) -> bool:
+def is_invisible(character: str) -> bool:
     return unicodedata.category(character) == "Cf" or ord(character) in _DEFAULT_IGNORABLE
 
 
@@ -167,9 +167,9 @@ def untranslated(message: Message, language: Language) -> list[str]:
         return [f"fuzzy (the source changed; check and remove the fuzzy flag): {source!r}"]
     if not all(forms(message.string)):
         return [f"untranslated: {source!r}"]
-    if _has_words(printed_text(forms(message.id)[0])):
+    if has_words(printed_text(forms(message.id)[0])):
         for form in forms(message.string):
-            if not _has_words(printed_text(form)):
+            if not has_words(printed_text(form)):
                 return [f"untranslated: the translation {form!r} prints no words: {source!r}"]
     return []
 
@@ -353,7 +353,7 @@ def hidden_characters_in_numbers(message: Message, language: Language) -> list[s
             mark = unicodedata.category(character)[0] == "M"
             after_number = index > 0 and _is_number(text[index - 1])
             before_number = index + 1 < len(text) and _is_number(text[index + 1])
-            if (_invisible(character) and (after_number or before_number)) or (
+            if (is_invisible(character) and (after_number or before_number)) or (
                 mark and (after_number or index == 0)
             ):
                 problems.append(

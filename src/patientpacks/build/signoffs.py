@@ -25,7 +25,7 @@ from typing import Any
 from babel.messages.extract import extract_from_file
 
 from ..errors import ConfigError
-from ..model import Change, SignedKey, SignedText, SignOff
+from ..model import Change, SignedKey, SignedText, SignOff, template_files
 from .catalogue_reader import CatalogueReading, message_key
 from .config import read_toml
 
@@ -93,7 +93,7 @@ def pack_items(directory: Path, settings: dict[str, Any]) -> SignedItems:
     settings that change what a patient reads."""
     # A project's shared templates are beside packs/ (the layout is fixed).
     shared = directory.parent.parent / "templates"
-    paths = sorted([*directory.rglob("*.html"), *shared.rglob("*.html")])
+    paths = sorted([*template_files(directory), *template_files(shared)])
     items = template_messages(paths)
     for name, value in sorted(settings.items()):
         items[("setting", None, name)] = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)

@@ -90,6 +90,8 @@ def run(command: str, argv: list[str], project_root: Path | None) -> int:
         project=project, out_dir=(arguments.out or project.root / "dist").resolve(), token=token,
         workers=arguments.workers, queue=arguments.queue,
         limits=Limits(seconds=arguments.time_limit, memory_mb=arguments.memory_limit),
+        # Without a token, only this machine's names (and the one it listens on).
+        allowed_hosts=None if token else ("127.0.0.1", "localhost", _url_host(arguments.host)),
     )  # fmt: skip
     return run_server(
         create_app(settings), arguments.host, arguments.port,

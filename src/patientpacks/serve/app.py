@@ -18,6 +18,7 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -43,6 +44,12 @@ class Settings:
     #: Leaflets that may wait for a worker; one more is answered 503.
     queue: int = 8
     limits: api.Limits = field(default_factory=api.Limits)
+    #: The names a request may give in its Host header (None: any, for a server
+    #: that an access token guards). Without a token the server answers only to
+    #: this machine's own names: a page of another site whose name was made to
+    #: point at 127.0.0.1 (DNS rebinding) would otherwise be same-origin with it
+    #: and could print, and the Infobutton's links would be built on its name.
+    allowed_hosts: tuple[str, ...] | None = ("127.0.0.1", "localhost")
 
 
 def create_app(settings: Settings, pool: api.RenderPool | None = None) -> Starlette:
@@ -81,7 +88,14 @@ def create_app(settings: Settings, pool: api.RenderPool | None = None) -> Starle
             # The project's fonts (OFL), for pages in scripts the system may lack.
             Mount("/fonts", StaticFiles(directory=settings.project.fonts_dir, check_dir=False), name="fonts"),
         ],
-        middleware=[Middleware(GuardMiddleware, secrets_=secrets_)],
+        middleware=[
+            *(
+                [Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))]
+                if settings.allowed_hosts is not None
+                else []
+            ),
+            Middleware(GuardMiddleware, secrets_=secrets_),
+        ],
         lifespan=lifespan,
         max_body_size=MAX_BODY_BYTES,
     )

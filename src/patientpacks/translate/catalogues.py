@@ -34,7 +34,7 @@ from ..build.page_catalogues import PAGE_TEMPLATES, PAGES_DOMAIN, page_template_
 from ..build.plurals import PluralRuleError, expected_plural_rule
 from ..build.translation_rules import load_translation_rules
 from ..errors import CatalogueError, TemplateError, UsageError, shown_path
-from ..model import Project
+from ..model import Project, template_files
 
 HEADER_COMMENT = """\
 # {language} translations for patientpacks.
@@ -111,7 +111,7 @@ def extract(project: Project) -> bool:
 
 def _locate_syntax_error(project: Project, error: jinja2.TemplateSyntaxError) -> TemplateError:
     environment = jinja2.Environment(extensions=["jinja2.ext.i18n"])
-    templates = [*project.templates_dir.rglob("*.html"), *project.packs_dir.rglob("*.html")]
+    templates = [*template_files(project.templates_dir), *template_files(project.packs_dir)]
     for path in sorted([*templates, *PAGE_TEMPLATES.glob("*.html")]):
         try:
             environment.parse(path.read_text(encoding="utf-8"), filename=str(path))

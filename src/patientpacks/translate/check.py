@@ -26,7 +26,7 @@ from ..build.signoffs import translation_review
 from ..build.translation_rules import RULES_FILE, load_translation_rules
 from ..errors import CatalogueError, PatientPacksError, UsageError, shown_path
 from ..jobs import Failure, Leaflet
-from ..model import Pack, Project
+from ..model import Pack, Project, template_files
 from .catalogues import read_project_catalogue, read_template
 from .glossary import glossary_findings, glossary_path, read_glossary
 from .readability import TARGET_GRADE, SectionReadability, pack_readability
@@ -260,7 +260,7 @@ def check_draft_mark_glyphs(project: Project, locales: list[str], fonts: FontSet
 
 def check_template_glyphs(project: Project, fonts: FontSetup) -> list[Problem]:
     problems = []
-    for path in sorted([*project.templates_dir.rglob("*.html"), *project.packs_dir.rglob("*.html")]):
+    for path in sorted([*template_files(project.templates_dir), *template_files(project.packs_dir)]):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             problems += [
                 Problem(path, number, problem)
@@ -306,7 +306,7 @@ def check_readability(project: Project, locales: list[str]) -> tuple[list[PackRe
             )
             continue
         reports.append(PackReadability(pack, brand.id, sections))
-        templates = [*sorted(pack.directory.rglob("*.html")), *sorted(project.templates_dir.rglob("*.html"))]
+        templates = [*sorted(template_files(pack.directory)), *sorted(template_files(project.templates_dir))]
         for section in [section for section in sections if section.above_target]:
             path, line = _heading_location(templates, section.heading)
             longest = "; ".join(f'"{sentence}" ({words} words)' for sentence, words in section.longest)
