@@ -16,13 +16,17 @@ from pypdf import PdfReader
 
 from patientpacks.build import render_html
 from patientpacks.build.fonts import load_font_setup
+from patientpacks.build.typography import locale_typography
 
 from .conftest import REPO, pdf_text
 
 
 def translation(locale: str, msgid: str, context: str | None = None) -> str:
+    """The translation as it prints: set by the language's typography (a
+    one-letter word kept with the next by a no-break space)."""
     catalog = read_po((REPO / f"locales/{locale}/LC_MESSAGES/messages.po").open("rb"))
-    return without_invisibles(catalog.get(msgid, context=context).string)
+    typeset = locale_typography(REPO / "templates", locale).apply(catalog.get(msgid, context=context).string)
+    return without_invisibles(typeset)
 
 
 def without_invisibles(text: str) -> str:
