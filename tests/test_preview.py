@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 from babel.messages.pofile import read_po, write_po
 from playwright.sync_api import Browser, Page, expect
@@ -132,7 +132,7 @@ def preview_server(italian: Path, small_dist: Path, render_pool: api.RenderPool)
 
 def test_saving_the_catalogue_sends_a_change_within_two_seconds(italian: Path, preview_server: str) -> None:
     since = api.preview_version(api.open_project(italian), "it")
-    with httpx.stream("GET", f"{preview_server}/preview/it/events?since={since}", timeout=10) as events:
+    with httpx2.stream("GET", f"{preview_server}/preview/it/events?since={since}", timeout=10) as events:
         lines = events.iter_lines()
         assert next(lines) == ": watching"
         saved = time.monotonic()
