@@ -9,6 +9,7 @@ from ..errors import ConfigError
 from ..model import Brand, Colours, Contact, Logo, OutputProfile, Pack, ParameterValue
 from .config import ID, Table, key_line, parameters, read_toml
 from .contrast import contrast_failures
+from .jurisdictions import COUNTRY
 
 PAPER_SIZES = ("A4", "Letter")
 LOGO_SUFFIXES = (".svg", ".png")
@@ -31,6 +32,8 @@ def load_brand(path: Path) -> Brand:
             "parameters",
             "qr",
             "output_profile",
+            "country",
+            "leaflets_after_consultation",
         }
     )
     language = top.text("language", default="en")
@@ -61,7 +64,10 @@ def load_brand(path: Path) -> Brand:
         )
 
     contact = top.table("contact")
-    contact.reject_unknown({"phone", "email", "address", "website", "hours"})
+    contact.reject_unknown({"phone", "email", "address", "website", "hours", "out_of_hours_phone"})
+    country = top.text("country")
+    if not COUNTRY.fullmatch(country):
+        raise top.error("country", f'must be an ISO 3166 country code such as "GB" or "US", not {country!r}')
 
     qr = top.table("qr", required=False)
     qr.reject_unknown({"url"})
@@ -87,14 +93,17 @@ def load_brand(path: Path) -> Brand:
         contact=Contact(
             **{key: contact.text(key) for key in ("phone", "email", "address", "website")},
             hours=_localised_text(contact, "hours", language),
+            out_of_hours_phone=contact.text("out_of_hours_phone", default="", allow_empty=True),
         ),
-        emergency_number=top.text("emergency_number"),
+        emergency_number=top.text("emergency_number", default="", allow_empty=True),
         paper=paper,
         language=language,
         parameters=parameters(top.table("parameters", required=False)),
         source_file=path,
         qr_url=qr_url,
         output_profile=output_profile,
+        country=country,
+        leaflets_after_consultation=top.get("leaflets_after_consultation", bool, default=False),
     )
 
 

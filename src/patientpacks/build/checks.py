@@ -41,27 +41,30 @@ def safety_notes_not_checked_against_label(job: Job, catalogue: LoadedCatalogue,
 
 
 def translation_not_reviewed(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
-    if catalogue.review is not None and not catalogue.review.reviewed:
-        return (
-            f"translation not reviewed ({shown_path(catalogue.path)}: "
+    # Every catalogue of the chain: a variety's override (es_US) and its language's (es).
+    unreviewed = [path for path, review in catalogue.reviews if not review.reviewed]
+    if unreviewed:
+        return "; ".join(
+            f"translation not reviewed ({shown_path(path)}: "
             "the header comment's Reviewed-By: and Reviewed-On: lines are empty)"
+            for path in unreviewed
         )
     return None
 
 
 def translation_past_review_date(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
-    review = catalogue.review
-    if review is not None and review.lapsed(today):
-        basis = (
-            "its Review-Due: line"
-            if review.review_due
-            else f"{REVIEW_LASTS.days} days after Reviewed-On: {review.reviewed_on}"
-        )
-        return (
-            f"translation past its review-due date {review.due.isoformat()} "
-            f"({shown_path(catalogue.path)}: {basis})"
-        )
-    return None
+    lapsed = []
+    for path, review in catalogue.reviews:
+        if review.lapsed(today):
+            basis = (
+                "its Review-Due: line"
+                if review.review_due
+                else f"{REVIEW_LASTS.days} days after Reviewed-On: {review.reviewed_on}"
+            )
+            lapsed.append(
+                f"translation past its review-due date {review.due.isoformat()} ({shown_path(path)}: {basis})"
+            )
+    return "; ".join(lapsed) or None
 
 
 def brand_text_not_in_leaflet_language(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:

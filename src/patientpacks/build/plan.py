@@ -15,10 +15,12 @@ from pathlib import Path
 from .. import __version__
 from ..errors import CatalogueError
 from ..jobs import Edition, Failure, Job
-from ..model import Brand, Pack, Project
+from ..model import Brand, Jurisdiction, Pack, Project
 from .catalogue_reader import read_catalogue
 from .catalogues import (
     PSEUDO_LOCALES,
+    catalogue_path,
+    overridden_language,
     review_lapsed,
 )
 from .fonts import load_font_setup
@@ -108,6 +110,7 @@ class _InputHasher:
         edition: Edition,
         catalogues: tuple[Path | None, ...],
         today: date,
+        jurisdiction: Jurisdiction,
     ) -> str:
         # The date matters only through the review-due checks (the pack's and
         # the translation's), so a new day alone does not rebuild anything.
@@ -120,6 +123,7 @@ class _InputHasher:
         ]
         parts += self.tree(pack.directory) + self.tree(project.templates_dir) + self.tree(project.assets_dir)
         parts += [self.file(brand.source_file), self.file(brand.logo.path)]
+        parts += [self.file(path) for path in jurisdiction.source_files]
         if edition.name == "print-shop" and brand.output_profile is not None:
             parts.append(self.file(brand.output_profile.path))
         for catalogue in catalogues:
@@ -151,16 +155,28 @@ def plan_jobs(
         label = f"{brand_id}/{locale}/{pack_id}{edition.file_suffix}"
         if options.shard and not in_shard(label, *options.shard):
             continue
+        country = inputs.brands[brand_id].country if brand_id in inputs.brands else ""
         broken = [
             inputs.errors[key]
-            for key in (("pack", pack_id), ("brand", brand_id), ("locale", locale))
+            for key in (
+                ("pack", pack_id),
+                ("brand", brand_id),
+                ("locale", locale),
+                ("jurisdiction", f"{pack_id}/{country}"),
+            )
             if key in inputs.errors
         ]
         if broken:
             failures.append(Failure(label, "; ".join(str(error) for error in broken)))
             continue
         pack, brand, catalogue = inputs.packs[pack_id], inputs.brands[brand_id], inputs.catalogues[locale]
+        jurisdiction = inputs.jurisdictions[(pack_id, country)]
+        variety, override = _variety(project, jurisdiction, locale)
         second_catalogue = inputs.catalogues[edition.second_locale] if edition.second_locale else None
+        second_variety, second_override = (
+            _variety(project, jurisdiction, edition.second_locale) if edition.second_locale else ("", None)
+        )
+        catalogues = (catalogue, override, second_catalogue, second_override)
         jobs.append(
             Job(
                 pack=pack,
@@ -168,7 +184,7 @@ def plan_jobs(
                 locale=locale,
                 catalogue_path=catalogue,
                 inputs_sha256=hasher.job(
-                    project, pack, brand, locale, edition, (catalogue, second_catalogue), options.today
+                    project, pack, brand, locale, edition, catalogues, options.today, jurisdiction
                 ),
                 edition=edition,
                 second_catalogue_path=second_catalogue,
@@ -178,13 +194,32 @@ def plan_jobs(
                         ("pack", pack.source_file),
                         ("brand", brand.source_file),
                         ("catalogue", catalogue),
+                        ("override", override),
                         ("second_catalogue", second_catalogue),
+                        ("second_override", second_override),
+                        *zip(("jurisdiction", "pack_jurisdiction"), jurisdiction.source_files),
                     )
                     if path is not None
                 ),
+                jurisdiction=jurisdiction,
+                variety=variety,
+                override_path=override,
+                second_variety=second_variety,
+                second_override_path=second_override,
             )
         )
     return jobs, failures
+
+
+def _variety(project: Project, jurisdiction: Jurisdiction, locale: str) -> tuple[str, Path | None]:
+    """The variety a leaflet in ``locale`` is printed in for the brand's
+    country (a bare language takes the country's: en -> en_GB; a locale
+    that names its region keeps it), and its override catalogue, if any."""
+    variety = jurisdiction.varieties.get(locale, locale)
+    path = catalogue_path(project.locales_dir, variety)
+    if overridden_language(project.locales_dir, variety) and path.is_file():
+        return variety, path
+    return variety, None
 
 
 def in_shard(label: str, shard: int, shards: int) -> bool:
@@ -229,18 +264,21 @@ def refuse_unreadable_catalogues(jobs: list[Job]) -> tuple[list[Job], list[Failu
     stays. (Problems with single messages are the leaflet's own: a draft
     reason, or a missing safety message that stops it.)"""
     problems: dict[Path, str] = {}
-    for path in {path for job in jobs for path in (job.catalogue_path, job.second_catalogue_path) if path}:
+    for path in {path for job in jobs for path in _catalogue_files(job)}:
         reading = read_catalogue(path, PSEUDO_LOCALES.get(path.parent.parent.name, path.parent.parent.name))
         if reading.catalog is None or reading.blocking:
             problem = (reading.blocking or reading.problems)[0]
             problems[path] = str(CatalogueError(problem.message, path=problem.path, line=problem.line))
     to_build, refused = [], []
     for job in jobs:
-        found = [
-            problems[path] for path in (job.catalogue_path, job.second_catalogue_path) if path in problems
-        ]
+        found = [problems[path] for path in _catalogue_files(job) if path in problems]
         if found:
             refused.append(Failure(job.label, "; ".join(found)))
         else:
             to_build.append(job)
     return to_build, refused
+
+
+def _catalogue_files(job: Job) -> list[Path]:
+    paths = (job.override_path, job.catalogue_path, job.second_override_path, job.second_catalogue_path)
+    return [path for path in paths if path is not None]

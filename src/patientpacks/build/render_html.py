@@ -25,7 +25,7 @@ from babel.numbers import format_decimal
 from .. import __version__
 from ..errors import TemplateError, shown_path
 from ..jobs import Job, TreatmentRecord
-from ..model import Project
+from ..model import Jurisdiction, Project
 from .catalogues import LoadedCatalogue, RecordingTranslations, parse_locale
 
 
@@ -45,6 +45,8 @@ class LeafletContext:
     edition: str
     edition_code: str
     qr_url: str
+    #: The emergency number: the brand's, else its country's.
+    emergency_number: str = ""
     tool_version: str = __version__
     #: One patient's treatment record, filled in (None: blank write-in lines).
     treatment: TreatmentRecord | None = None
@@ -182,21 +184,50 @@ class SecondLanguage:
 def _leaflet_context(
     job: Job, locale: str, catalogue: LoadedCatalogue, *, draft: bool, font_stack: tuple[str, ...]
 ) -> LeafletContext:
+    """``locale``: the variety the text is in (en_GB), whose CLDR data
+    (dates, numbers) and language tag the leaflet takes."""
     babel_locale = parse_locale(locale)
+    reviews = [review for _, review in catalogue.reviews]
     return LeafletContext(
         locale=locale,
         lang=locale.replace("_", "-"),
         direction=text_direction(babel_locale),
         page_size=job.page_size,
         draft=draft,
-        translation=catalogue.review,
+        # The small print says a translation is reviewed only when every
+        # catalogue it comes from is.
+        translation=next((review for review in reviews if not review.reviewed), reviews[0] if reviews else None),
         clinic_hours=job.clinic_hours_in(locale)[0],
         font_stack=font_stack,
         counter_style=counter_style(babel_locale),
         edition=job.edition.name,
         edition_code=job.edition_code,
         qr_url=job.qr_url,
+        emergency_number=job.emergency_number,
     )
+
+
+class JurisdictionText:
+    """A country's statements as a template prints them, ``law.under_18``:
+    each through the leaflet's catalogue under the jurisdiction's message
+    context (recorded like any message: one without a translation makes the
+    leaflet a draft, a safety-box one stops it), and escaped, since
+    statements are plain text. "" (a rule the country does not have)
+    prints nothing."""
+
+    def __init__(self, jurisdiction: Jurisdiction, translations: RecordingTranslations) -> None:
+        self._jurisdiction = jurisdiction
+        self._translations = translations
+
+    def __getattr__(self, key: str) -> markupsafe.Markup:
+        jurisdiction = self._jurisdiction
+        if key in jurisdiction.safety_statements:
+            text, context = jurisdiction.safety_statements[key], jurisdiction.safety_context
+        elif key in jurisdiction.statements:
+            text, context = jurisdiction.statements[key], jurisdiction.context
+        else:
+            raise AttributeError(f"{jurisdiction.country} has no statement {key!r}")
+        return markupsafe.escape(self._translations.pgettext(context, text) if text else "")
 
 
 def _render_templates(
@@ -211,6 +242,8 @@ def _render_templates(
     # The environment is shared by every leaflet a process renders, one at a
     # time; installing the callables just rebinds four globals.
     environment.install_gettext_translations(translations, newstyle=True)
+    if job.jurisdiction is None:
+        raise TemplateError(f"{job.label}: a leaflet needs its brand's jurisdiction", path=job.pack.source_file)
     try:
         rendered = [
             environment.get_template(name).render(
@@ -218,6 +251,9 @@ def _render_templates(
                 pack=job.pack,
                 brand=job.brand,
                 params=job.parameters,
+                jurisdiction=job.jurisdiction,
+                law=JurisdictionText(job.jurisdiction, translations),
+                name_products=job.jurisdiction.may_name_products(job.brand),
                 babel_locale=parse_locale(leaflet.locale),
                 second=second,
             )
@@ -267,7 +303,7 @@ def render_second_language(
 ) -> tuple[SecondLanguage, RecordingTranslations]:
     """The title, sections and safety notes of a bilingual edition's second
     language, and the record of what was translated."""
-    leaflet = _leaflet_context(job, job.edition.second_locale, catalogue, draft=False, font_stack=font_stack)
+    leaflet = _leaflet_context(job, job.second_text_locale, catalogue, draft=False, font_stack=font_stack)
     names = [job.pack.title_template_name, "safety_notes.html", *job.pack.sections]
     (title, safety_notes, *sections), translations = _render_templates(
         environment, names, job, catalogue, leaflet
@@ -298,7 +334,7 @@ def render_leaflet_html(
     record of what was translated. ``treatment``: one patient's treatment
     record, printed as plain text."""
     leaflet = replace(
-        _leaflet_context(job, job.locale, catalogue, draft=draft, font_stack=font_stack), treatment=treatment
+        _leaflet_context(job, job.text_locale, catalogue, draft=draft, font_stack=font_stack), treatment=treatment
     )
     (html,), translations = _render_templates(
         environment, [template_name or job.pack.template_name], job, catalogue, leaflet, second
