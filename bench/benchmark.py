@@ -67,7 +67,7 @@ WORKERS = 2
 #: The standard edition's PDF options (tagged PDF/UA-1), so that every loop
 #: here writes the same PDF the tool does.
 PDF_OPTIONS = {"pdf_variant": STANDARD_EDITION.pdf_variant, "pdf_tags": True}
-PROJECT_FOLDERS = ("packs", "templates", "locales", "assets")
+PROJECT_FOLDERS = ("packs", "templates", "locales", "assets", "jurisdictions")
 _SUMMARY = re.compile(r"^(\d+) built, (\d+) unchanged, (\d+) failed")
 
 
@@ -82,7 +82,9 @@ def make_workload(root: Path, brands: int, locales: tuple[str, ...] = ()) -> Pat
     for folder in PROJECT_FOLDERS:
         shutil.copytree(REPO / folder, root / folder)
     for catalogue in (root / "locales").glob("*/LC_MESSAGES"):
-        if locales and catalogue.parent.name not in locales:
+        # A variety's override (en_GB, es_US) goes with its language.
+        name = catalogue.parent.name
+        if locales and name not in locales and name.split("_")[0] not in (*locales, "en"):
             shutil.rmtree(catalogue.parent)
     (root / "brands" / "logos").mkdir(parents=True)
     examples = sorted((REPO / "brands").glob("*.toml"))

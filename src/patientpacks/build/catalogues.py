@@ -155,7 +155,9 @@ def with_base(override: LoadedCatalogue, base: LoadedCatalogue) -> LoadedCatalog
         translations = copy.copy(translations)
         translations.add_fallback(base.translations)
     review = override.review if base.translations is not None else None
-    return replace(override, translations=translations, base=base, review=review)
+    # A refused translation is named whichever catalogue of the chain it is in.
+    rejected = {**base.rejected, **override.rejected}
+    return replace(override, translations=translations, base=base, review=review, rejected=rejected)
 
 
 def source_catalogue() -> LoadedCatalogue:

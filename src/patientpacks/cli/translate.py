@@ -114,6 +114,14 @@ def _stats(project: Project, arguments: argparse.Namespace) -> int:
         if row.broken:
             print(f"{row.locale:<9} {row.pack:<16} BROKEN, its leaflets are not built: {row.broken}")
             continue
+        if row.overrides:
+            # A variety: a few messages over its language's catalogue, not a
+            # mostly untranslated language.
+            print(
+                f"{row.locale:<9} {row.pack:<16} {row.translated:>10} {row.fuzzy:>6} {'-':>9} "
+                f"{'override':>7}  {'-' if row.overrides == 'en' else 'yes' if row.reviewed else 'no'} (over {row.overrides})"
+            )
+            continue
         print(
             f"{row.locale:<9} {row.pack:<16} {row.translated:>10} {row.fuzzy:>6} {row.untranslated:>9} "
             f"{row.percent:>6}%  {'yes' if row.reviewed else 'no'}"

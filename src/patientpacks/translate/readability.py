@@ -29,7 +29,7 @@ from textstat.textstat import textstatistics
 from ..build.catalogues import SOURCE_LOCALE, load_catalogue, source_catalogue
 from ..build.render_html import render_leaflet_html
 from ..jobs import Job
-from ..model import Brand, Pack
+from ..model import Brand, Jurisdiction, Pack
 
 #: The highest Flesch-Kincaid grade an English section may read at.
 TARGET_GRADE = 8.0
@@ -174,15 +174,19 @@ class SectionReadability:
 
 
 def pack_readability(
-    environment: jinja2.Environment, pack: Pack, brand: Brand, catalogues: dict[str, Path]
+    environment: jinja2.Environment,
+    pack: Pack,
+    brand: Brand,
+    catalogues: dict[str, Path],
+    jurisdiction: Jurisdiction,
 ) -> list[SectionReadability]:
     """Score each section of ``pack`` in English and in each locale of
     ``catalogues`` (locale -> catalogue path) that has a formula, rendered with
     ``brand``'s values."""
-    rendered = {SOURCE_LOCALE: _render_sections(environment, pack, brand, SOURCE_LOCALE, None)}
+    rendered = {SOURCE_LOCALE: _render_sections(environment, pack, brand, jurisdiction, SOURCE_LOCALE, None)}
     for locale, path in catalogues.items():
         if locale in FORMULAS:
-            rendered[locale] = _render_sections(environment, pack, brand, locale, path)
+            rendered[locale] = _render_sections(environment, pack, brand, jurisdiction, locale, path)
     results = []
     # Every locale renders the same template, so its sections line up with the English ones.
     for index, english in enumerate(rendered[SOURCE_LOCALE]):
@@ -199,10 +203,22 @@ def pack_readability(
 
 
 def _render_sections(
-    environment: jinja2.Environment, pack: Pack, brand: Brand, locale: str, path: Path | None
+    environment: jinja2.Environment,
+    pack: Pack,
+    brand: Brand,
+    jurisdiction: Jurisdiction,
+    locale: str,
+    path: Path | None,
 ) -> list[Section]:
     # Rendered to be read, never built: there are no inputs to trace.
-    job = Job(pack=pack, brand=brand, locale=locale, catalogue_path=path, inputs_sha256="0" * 64)
+    job = Job(
+        pack=pack,
+        brand=brand,
+        locale=locale,
+        catalogue_path=path,
+        inputs_sha256="0" * 64,
+        jurisdiction=jurisdiction,
+    )
     catalogue = source_catalogue() if path is None else load_catalogue(path, locale)
     html, _ = render_leaflet_html(environment, job, catalogue, draft=False, font_stack=())
     return leaflet_sections(html)

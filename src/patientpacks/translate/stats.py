@@ -12,6 +12,8 @@ from ..build.catalogues import (
     SOURCE_LOCALE,
     catalogue_path,
     discover_locales,
+    discover_overrides,
+    overridden_language,
     read_review,
     review_of,
 )
@@ -32,6 +34,10 @@ class CatalogueStats:
     reviewed: bool
     #: Why the catalogue cannot be used at all (its leaflets are not built), if so.
     broken: str | None = None
+    #: For a variety's override catalogue (es_US), the language it overrides
+    #: (es; en for the source): ``translated`` and ``fuzzy`` count its own
+    #: messages, and nothing in it is untranslated (the base has the rest).
+    overrides: str | None = None
 
     @property
     def total(self) -> int:
@@ -47,7 +53,8 @@ def messages_of_pack(catalog: Catalog, pack_id: str) -> list[Message]:
 
     def used(message: Message) -> bool:
         return any(
-            location.startswith((f"packs/{pack_id}/", "templates/")) for location, _ in message.locations
+            location.startswith((f"packs/{pack_id}/", "templates/", "jurisdictions/"))
+            for location, _ in message.locations
         )
 
     return [message for message in catalog if message.id and used(message)]
@@ -60,10 +67,11 @@ def catalogue_stats(project: Project, pack_ids: list[str]) -> list[CatalogueStat
     as untranslated), else against the catalogue's own messages."""
     template = read_template(project)
     rows = []
-    for locale in discover_locales(project.locales_dir):
+    for locale in [*discover_locales(project.locales_dir), *discover_overrides(project.locales_dir)]:
         if locale == SOURCE_LOCALE:
             continue
-        reading = read_project_catalogue(project, locale, template)
+        base = overridden_language(project.locales_dir, locale)
+        reading = read_project_catalogue(project, locale, None if base else template)
         if reading.catalog is None or reading.blocking:
             problem = (reading.blocking or reading.problems)[0]
             where = shown_path(problem.path) + (f":{problem.line}" if problem.line else "")
@@ -77,6 +85,13 @@ def catalogue_stats(project: Project, pack_ids: list[str]) -> list[CatalogueStat
         except CatalogueError:
             reviewed = False  # a malformed sign-off is not a sign-off; `check` names it
         fuzzy_keys = {message_key(message) for message in reading.catalog if message.id and message.fuzzy}
+        if base:
+            for pack_id in pack_ids:
+                keys = [message_key(message) for message in messages_of_pack(template or reading.catalog, pack_id)]
+                translated = sum(key in reading.usable for key in keys)
+                fuzzy = sum(key in fuzzy_keys for key in keys)
+                rows.append(CatalogueStats(locale, pack_id, translated, fuzzy, 0, reviewed, overrides=base))
+            continue
         for pack_id in pack_ids:
             keys = [
                 message_key(message) for message in messages_of_pack(template or reading.catalog, pack_id)
@@ -111,7 +126,7 @@ def reviews_due(
     """Packs and signed-off catalogues whose review is due within ``notice``
     of ``today``, or overdue; soonest first."""
     dues = [("pack", pack.id, pack.source_file, pack.review_due) for pack in packs]
-    for locale in discover_locales(project.locales_dir):
+    for locale in [*discover_locales(project.locales_dir), *discover_overrides(project.locales_dir)]:
         if locale != SOURCE_LOCALE:
             path = catalogue_path(project.locales_dir, locale)
             dues.append(("catalogue", locale, path, read_review(path).due))
