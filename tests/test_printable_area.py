@@ -163,7 +163,7 @@ def test_check_reports_a_list_pushed_into_the_margin_and_exits_1(
     # The file is shown as a path from the current folder: the copy's is absolute.
     found = re.findall(
         r"/packs/aftercare-card/pack\.toml: harbour-lane-uk/es/aftercare-card pages? 1[, 1]*: "
-        r"(\d+\.\d) mm past the left margin: «(\S+)",
+        r"(\d+\.\d) mm past the left margin: «([^»\s]+)",
         out,
     )
     assert found, out

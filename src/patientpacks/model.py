@@ -255,6 +255,9 @@ class Jurisdiction:
     sources: tuple[str, ...]
     #: The files it was read from (the project's, then the pack's).
     source_files: tuple[Path, ...]
+    #: E.164 prefixes of the ranges the regulator keeps for fiction (they
+    #: never ring): a brand number in one makes its leaflets drafts.
+    fictional_numbers: tuple[str, ...] = ()
 
     @property
     def context(self) -> str:

@@ -15,6 +15,7 @@ from ..errors import shown_path
 from ..jobs import Job
 from .catalogue_reader import MessageKey
 from .catalogues import REVIEW_LASTS, LoadedCatalogue
+from .phones import brand_phone_numbers
 
 InputCheck = Callable[[Job, LoadedCatalogue, date], "str | None"]
 
@@ -76,6 +77,18 @@ def brand_text_not_in_leaflet_language(job: Job, catalogue: LoadedCatalogue, tod
     return None
 
 
+def phone_cannot_be_dialled(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
+    if job.jurisdiction is None:
+        return None
+    problems = [
+        f"{shown_path(job.brand.source_file)}: {key}: {number.printed!r} cannot be dialled in "
+        f"{job.jurisdiction.name}: {number.problem} (printed as written)"
+        for key, number in brand_phone_numbers(job.brand, job.jurisdiction).items()
+        if number.problem
+    ]
+    return "; ".join(problems) or None
+
+
 INPUT_CHECKS: list[InputCheck] = [
     pack_not_signed_off,
     pack_past_review_date,
@@ -83,6 +96,7 @@ INPUT_CHECKS: list[InputCheck] = [
     translation_not_reviewed,
     translation_past_review_date,
     brand_text_not_in_leaflet_language,
+    phone_cannot_be_dialled,
 ]
 
 

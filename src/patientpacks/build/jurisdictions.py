@@ -26,6 +26,7 @@ PRODUCT_NAMES = ("public", "after-consultation")
 #: The safety box's statements every country must have (templates/safety_notes.html).
 SAFETY_STATEMENTS = ("out_of_hours",)
 _SHORT_CODE = re.compile(r"[0-9]{3,6}")
+_E164_PREFIX = re.compile(r"\+[1-9][0-9]{1,14}")
 _VARIETY = re.compile(r"[a-z]{2,3}_[A-Z][A-Za-z]{1,3}")
 
 
@@ -61,7 +62,16 @@ def load_jurisdiction(project: Project, country: str, pack: Pack) -> Jurisdictio
     path = jurisdiction_file(project, country)
     top = Table(read_toml(path), path)
     top.reject_unknown(
-        {"name", "emergency_number", "short_codes", "product_names", "varieties", "safety", "statements"}
+        {
+            "name",
+            "emergency_number",
+            "short_codes",
+            "fictional_numbers",
+            "product_names",
+            "varieties",
+            "safety",
+            "statements",
+        }
     )
     emergency = top.text("emergency_number")
     short_codes = top.get("short_codes", list)
@@ -69,6 +79,9 @@ def load_jurisdiction(project: Project, country: str, pack: Pack) -> Jurisdictio
         raise top.error("short_codes", 'must be a list of numbers written as text, such as ["999", "111"]')
     if emergency not in short_codes:
         raise top.error("emergency_number", f"must be one of short_codes ({', '.join(short_codes)})")
+    fictional = top.get("fictional_numbers", list, default=[])
+    if not all(isinstance(prefix, str) and _E164_PREFIX.fullmatch(prefix) for prefix in fictional):
+        raise top.error("fictional_numbers", 'must be a list of E.164 prefixes such as "+442079460"')
     product_names = top.text("product_names")
     if product_names not in PRODUCT_NAMES:
         raise top.error("product_names", f"must be one of: {', '.join(PRODUCT_NAMES)}")
@@ -123,6 +136,7 @@ def load_jurisdiction(project: Project, country: str, pack: Pack) -> Jurisdictio
         safety_statements=safety,
         sources=sources,
         source_files=tuple(files),
+        fictional_numbers=tuple(fictional),
     )
 
 

@@ -27,6 +27,7 @@ from ..errors import TemplateError, shown_path
 from ..jobs import Job, TreatmentRecord
 from ..model import Jurisdiction, Project
 from .catalogues import LoadedCatalogue, RecordingTranslations, parse_locale
+from .phones import brand_phone_numbers
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,9 @@ class LeafletContext:
     qr_url: str
     #: The emergency number: the brand's, else its country's.
     emergency_number: str = ""
+    #: The clinic's numbers as its country writes them ("" for none).
+    phone: str = ""
+    out_of_hours_phone: str = ""
     tool_version: str = __version__
     #: One patient's treatment record, filled in (None: blank write-in lines).
     treatment: TreatmentRecord | None = None
@@ -204,7 +208,19 @@ def _leaflet_context(
         edition_code=job.edition_code,
         qr_url=job.qr_url,
         emergency_number=job.emergency_number,
+        **_phones(job),
     )
+
+
+def _phones(job: Job) -> dict[str, str]:
+    """The brand's numbers in its country's national format; as written when
+    they cannot be dialled (a draft reason, see checks.py) or there is no
+    jurisdiction (a job rendered from given HTML)."""
+    phones = {"phone": job.brand.contact.phone, "out_of_hours_phone": job.brand.contact.out_of_hours_phone}
+    if job.jurisdiction is not None:
+        for key, number in brand_phone_numbers(job.brand, job.jurisdiction).items():
+            phones[key.removeprefix("contact.")] = number.printed
+    return phones
 
 
 class JurisdictionText:
