@@ -62,7 +62,11 @@ def test_every_example_pdf_is_tagged_pdf_ua_with_language_title_outline_and_embe
 ) -> None:
     # The language tag of the variety the brand's country prints (en-GB for
     # the UK clinic's English, es-US for the US clinic's Spanish).
-    varieties = {("harbour-lane-uk", "en"): "en_GB", ("maple-street-us", "en"): "en_US", ("maple-street-us", "es"): "es_US"}
+    varieties = {
+        ("harbour-lane-uk", "en"): "en_GB",
+        ("maple-street-us", "en"): "en_US",
+        ("maple-street-us", "es"): "es_US",
+    }
     for path in sorted(example_dist.rglob("*.pdf")):
         locale = varieties.get((path.parent.parent.name, path.parent.name), path.parent.name)
         reader = PdfReader(path)

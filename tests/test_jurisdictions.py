@@ -35,8 +35,23 @@ def us_guide() -> str:
     return leaflet_text(REPO, "maple-street-us", "en")
 
 
-UK_ONLY = ("By law in England", "NHS 111", "Yellow Card", "GMC, NMC, GDC or GPhC", "Call 999", "Call the clinic on")
-US_ONLY = ("MedWatch", "1-800-FDA-1088", "Call 911", "Lou Gehrig", "after-hours line at", "Office hours", "makeup")
+UK_ONLY = (
+    "By law in England",
+    "NHS 111",
+    "Yellow Card",
+    "GMC, NMC, GDC or GPhC",
+    "Call 999",
+    "Call the clinic on",
+)
+US_ONLY = (
+    "MedWatch",
+    "1-800-FDA-1088",
+    "Call 911",
+    "Lou Gehrig",
+    "after-hours line at",
+    "Office hours",
+    "makeup",
+)
 
 
 def test_the_uk_guide_prints_englands_law_and_the_nhs_and_nothing_american(uk_guide: str) -> None:
@@ -83,7 +98,10 @@ def test_the_manifest_records_the_variety_and_its_fallback_chain(project: Path, 
     import json
 
     entries = {entry["path"]: entry for entry in json.loads((out / "manifest.json").read_text())["leaflets"]}
-    chains = {path: (entry["country"], entry["variety"], entry["catalogue_chain"]) for path, entry in entries.items()}
+    chains = {
+        path: (entry["country"], entry["variety"], entry["catalogue_chain"])
+        for path, entry in entries.items()
+    }
     assert chains == {
         "harbour-lane-uk/en/aftercare-card.pdf": ("GB", "en_GB", ["en_GB", "en (source)"]),
         "harbour-lane-uk/es/aftercare-card.pdf": ("GB", "es", ["es"]),
@@ -98,15 +116,21 @@ def test_the_manifest_records_the_variety_and_its_fallback_chain(project: Path, 
 def test_a_brand_whose_country_has_no_jurisdiction_fails_naming_the_missing_file(project: Path) -> None:
     brand = project / "brands/maple-street-us.toml"
     brand.write_text(brand.read_text().replace('country = "US"', 'country = "FR"'))
-    with pytest.raises(PatientPacksError, match=r"country: no jurisdiction data for 'FR': .*jurisdictions/FR\.toml"):
-        api.render_leaflet(api.open_project(project), pack="aftercare-card", locale="en", brand="maple-street-us")
+    with pytest.raises(
+        PatientPacksError, match=r"country: no jurisdiction data for 'FR': .*jurisdictions/FR\.toml"
+    ):
+        api.render_leaflet(
+            api.open_project(project), pack="aftercare-card", locale="en", brand="maple-street-us"
+        )
 
 
 def test_a_pack_without_a_countrys_statements_fails_naming_the_statement(project: Path) -> None:
     pack_file = project / "packs/neuromodulators/jurisdictions/GB.toml"
     pack_file.write_text(re.sub(r"(?m)^under_18 = .*$", "", pack_file.read_text()))
     with pytest.raises(PatientPacksError, match=r"GB\.toml: statements\.under_18: is missing"):
-        api.render_leaflet(api.open_project(project), pack="neuromodulators", locale="en", brand="harbour-lane-uk")
+        api.render_leaflet(
+            api.open_project(project), pack="neuromodulators", locale="en", brand="harbour-lane-uk"
+        )
 
 
 def test_a_countrys_safety_statement_never_falls_back_to_english(project: Path) -> None:
@@ -117,9 +141,13 @@ def test_a_countrys_safety_statement_never_falls_back_to_english(project: Path) 
         context="safety:jurisdiction-GB",
     )
     with pytest.raises(PatientPacksError, match="safety notes are never shown in another language"):
-        api.render_leaflet(api.open_project(project), pack="aftercare-card", locale="es", brand="harbour-lane-uk")
+        api.render_leaflet(
+            api.open_project(project), pack="aftercare-card", locale="es", brand="harbour-lane-uk"
+        )
     # The US clinic's Spanish leaflet does not print the UK's statement: it builds.
-    assert api.render_leaflet(api.open_project(project), pack="aftercare-card", locale="es", brand="maple-street-us")
+    assert api.render_leaflet(
+        api.open_project(project), pack="aftercare-card", locale="es", brand="maple-street-us"
+    )
 
 
 @pytest.mark.parametrize(
@@ -137,7 +165,9 @@ def test_a_number_that_cannot_be_dialled_drafts_its_leaflet(
 ) -> None:
     brand = project / "brands/harbour-lane-uk.toml"
     brand.write_text(brand.read_text().replace('phone = "020 7946 0321"', f'phone = "{typed}"'))
-    leaflet = api.render_leaflet(api.open_project(project), pack="aftercare-card", locale="en", brand="harbour-lane-uk")
+    leaflet = api.render_leaflet(
+        api.open_project(project), pack="aftercare-card", locale="en", brand="harbour-lane-uk"
+    )
     dialling = [r for r in leaflet.reasons if "cannot be dialled" in r]
     if reason:
         assert len(dialling) == 1 and reason in dialling[0] and "contact.phone" in dialling[0]

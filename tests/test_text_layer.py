@@ -351,7 +351,9 @@ def test_the_clinic_phone_number_reads_in_its_own_order(every_example_pdf, brand
         locale = pdf.parts[-2]
         read = without_invisibles(text_in_the_flow(pdf, locale))
         # English in the brand's variety: "Call the clinic on" (GB), "at" (US).
-        variety = {"harbour-lane-uk": "en_GB", "maple-street-us": "en_US"}[brand] if locale == "en" else locale
+        variety = (
+            {"harbour-lane-uk": "en_GB", "maple-street-us": "en_US"}[brand] if locale == "en" else locale
+        )
         for message, context in (("Phone: %(phone)s", None), ("Call the clinic: %(phone)s", "safety")):
             found = catalogue(variety).get(message, context=context) if variety != locale else None
             text = found.string if found else translated(locale, message, context)

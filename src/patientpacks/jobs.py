@@ -159,7 +159,9 @@ class Job:
 
     @property
     def emergency_number(self) -> str:
-        return self.brand.emergency_number or (self.jurisdiction.emergency_number if self.jurisdiction else "")
+        return self.brand.emergency_number or (
+            self.jurisdiction.emergency_number if self.jurisdiction else ""
+        )
 
     @property
     def page_size(self) -> str:

@@ -40,6 +40,7 @@ def is_safety_context(context: str | None) -> bool:
     ("safety:jurisdiction-GB", see jurisdictions.py)."""
     return context is not None and (context == SAFETY_CONTEXT or context.startswith(f"{SAFETY_CONTEXT}:"))
 
+
 DOMAIN = "messages"
 
 Effect = Literal["blocks", "draft", "advice"]

@@ -22,9 +22,9 @@ from babel.support import Translations
 from ..errors import CatalogueError, UsageError
 from .catalogue_reader import (
     DOMAIN,
-    is_safety_context,
     CatalogueReading,
     MessageKey,
+    is_safety_context,
     message_key,
     read_catalogue,
 )

@@ -88,7 +88,9 @@ def load_jurisdiction(project: Project, country: str, pack: Pack) -> Jurisdictio
     varieties = _texts(top.table("varieties", required=False))
     for language, variety in varieties.items():
         if not _VARIETY.fullmatch(variety) or variety.split("_")[0] != language:
-            raise top.error(f"varieties.{language}", f"must be a variety of {language!r} such as {language}_{country}")
+            raise top.error(
+                f"varieties.{language}", f"must be a variety of {language!r} such as {language}_{country}"
+            )
     safety = _texts(top.table("safety"), allow_empty=False)
     for key in SAFETY_STATEMENTS:
         if key not in safety:

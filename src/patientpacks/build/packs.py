@@ -58,7 +58,9 @@ def load_pack(directory: Path) -> Pack:
         )
     page_size = top.text("page_size")
     size, _, orientation = page_size.partition(" ")
-    if page_size not in ("brand", "card") and (size not in PAGE_SIZES or orientation not in ("", "landscape", "portrait")):
+    if page_size not in ("brand", "card") and (
+        size not in PAGE_SIZES or orientation not in ("", "landscape", "portrait")
+    ):
         raise top.error(
             "page_size",
             f'unknown page size {page_size!r} (use "brand", "card" (half the brand\'s paper), or one of {", ".join(PAGE_SIZES)}, '
@@ -88,7 +90,7 @@ def load_pack(directory: Path) -> Pack:
         raise top.error("sources", "must be a list of text")
     statements = top.get("jurisdiction_statements", list, default=[])
     if not all(isinstance(key, str) and ID_KEY.fullmatch(key) for key in statements):
-        raise top.error("jurisdiction_statements", "must be a list of statement names such as \"under_18\"")
+        raise top.error("jurisdiction_statements", 'must be a list of statement names such as "under_18"')
 
     print_shop = top.table("print_shop", required=False)
     print_shop.reject_unknown({"fold"})

@@ -197,7 +197,7 @@ def plan_jobs(
                         ("override", override),
                         ("second_catalogue", second_catalogue),
                         ("second_override", second_override),
-                        *zip(("jurisdiction", "pack_jurisdiction"), jurisdiction.source_files),
+                        *zip(("jurisdiction", "pack_jurisdiction"), jurisdiction.source_files, strict=False),
                     )
                     if path is not None
                 ),

@@ -200,7 +200,9 @@ def _leaflet_context(
         draft=draft,
         # The small print says a translation is reviewed only when every
         # catalogue it comes from is.
-        translation=next((review for review in reviews if not review.reviewed), reviews[0] if reviews else None),
+        translation=next(
+            (review for review in reviews if not review.reviewed), reviews[0] if reviews else None
+        ),
         clinic_hours=job.clinic_hours_in(locale)[0],
         font_stack=font_stack,
         counter_style=counter_style(babel_locale),
@@ -259,7 +261,9 @@ def _render_templates(
     # time; installing the callables just rebinds four globals.
     environment.install_gettext_translations(translations, newstyle=True)
     if job.jurisdiction is None:
-        raise TemplateError(f"{job.label}: a leaflet needs its brand's jurisdiction", path=job.pack.source_file)
+        raise TemplateError(
+            f"{job.label}: a leaflet needs its brand's jurisdiction", path=job.pack.source_file
+        )
     try:
         rendered = [
             environment.get_template(name).render(
@@ -350,7 +354,8 @@ def render_leaflet_html(
     record of what was translated. ``treatment``: one patient's treatment
     record, printed as plain text."""
     leaflet = replace(
-        _leaflet_context(job, job.text_locale, catalogue, draft=draft, font_stack=font_stack), treatment=treatment
+        _leaflet_context(job, job.text_locale, catalogue, draft=draft, font_stack=font_stack),
+        treatment=treatment,
     )
     (html,), translations = _render_templates(
         environment, [template_name or job.pack.template_name], job, catalogue, leaflet, second

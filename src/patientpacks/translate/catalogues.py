@@ -164,7 +164,17 @@ def update(project: Project) -> list[str]:
             # with near matches of messages it does not override.
             guesses = ("--no-fuzzy-matching",) if override else ()
             _pybabel(
-                "update", "-i", str(pot), "-o", str(merged), "-l", locale, "-D", DOMAIN, "--previous", *guesses
+                "update",
+                "-i",
+                str(pot),
+                "-o",
+                str(merged),
+                "-l",
+                locale,
+                "-D",
+                DOMAIN,
+                "--previous",
+                *guesses,
             )
             if override:
                 _keep_only_overrides(merged, locale)

@@ -17,8 +17,8 @@ from ..build.catalogues import (
     discover_overrides,
     overridden_language,
 )
-from ..build.jurisdictions import load_jurisdiction
 from ..build.fonts import FontSetup, load_font_setup
+from ..build.jurisdictions import load_jurisdiction
 from ..build.message_checks import forms
 from ..build.options import BuildOptions
 from ..build.packs import load_pack

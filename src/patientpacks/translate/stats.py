@@ -87,7 +87,9 @@ def catalogue_stats(project: Project, pack_ids: list[str]) -> list[CatalogueStat
         fuzzy_keys = {message_key(message) for message in reading.catalog if message.id and message.fuzzy}
         if base:
             for pack_id in pack_ids:
-                keys = [message_key(message) for message in messages_of_pack(template or reading.catalog, pack_id)]
+                keys = [
+                    message_key(message) for message in messages_of_pack(template or reading.catalog, pack_id)
+                ]
                 translated = sum(key in reading.usable for key in keys)
                 fuzzy = sum(key in fuzzy_keys for key in keys)
                 rows.append(CatalogueStats(locale, pack_id, translated, fuzzy, 0, reviewed, overrides=base))
