@@ -451,7 +451,11 @@ def run(
     with tempfile.TemporaryDirectory(prefix="patientpacks-bench-") as folder:
         folder = Path(folder)
         project_root = make_workload(folder / "project", brands, locales)
-        languages = 1 + len(list((project_root / "locales").glob("*/LC_MESSAGES")))  # English too
+        # English too; a variety's override (en_GB, es_US) is no language of its own.
+        folders = {path.parent.name for path in (project_root / "locales").glob("*/LC_MESSAGES")}
+        languages = 1 + len(
+            [name for name in folders if name.split("_")[0] not in folders | {"en"} or "_" not in name]
+        )
         html_dir = folder / "html"
         results["html_median_ms"] = write_leaflet_html(project_root, html_dir)
 

@@ -26,6 +26,10 @@ def sign_off(project: Path) -> None:
         text = re.sub(r'(?m)^\[signoff\]\nby = ""', '[signoff]\nby = "Dr A. Example"\non = 2026-11-20', text)
         text = re.sub(r'(?m)^label_revision = ""', 'label_revision = "Test label, revised 2024-01"', text)
         toml.write_text(text)
+    # And the clinic gives a number that rings (the example's is Ofcom's
+    # drama range, which makes every leaflet a draft).
+    brand = project / "brands/harbour-lane-uk.toml"
+    brand.write_text(brand.read_text().replace('phone = "020 7946 0321"', 'phone = "020 7123 4567"'))
     po = project / PO
     po.write_text(
         po.read_text()
