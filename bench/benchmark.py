@@ -18,9 +18,8 @@ processes, timed from outside, in a rotating order:
   of the leaflets: no tool at all, so the most two processes can get from
   this machine's cores. Its ratio to the naive loop is the ceiling of the
   cold build's;
-- a warm Chromium printing the same HTML, one page after another (when
-  Debian's chromium and Playwright are installed: `bash scripts/setup.sh
-  --bench`; --no-chromium leaves it out).
+- a warm Chromium printing the same HTML, one page after another (Debian's
+  chromium and Playwright, which the set-up installs; --no-chromium leaves it out).
 
 The machines here are noisy (one process varies by 20-25% from one minute to
 the next), so each ratio is computed within a round, and the report gives the
@@ -252,16 +251,16 @@ def naive_loop(project: Project, documents: list[str]) -> dict:
 
 
 #: Debian's Chromium, driven by Playwright, for the comparison with a warm
-#: browser (optional: `bash scripts/setup.sh --bench` installs both).
+#: browser (`bash scripts/setup.sh` installs both).
 CHROMIUM = shutil.which("chromium")
 
 
 def chromium_available() -> str | None:
     """None when Chromium can be measured, else why not."""
     if CHROMIUM is None:
-        return "no chromium on PATH (bash scripts/setup.sh --bench installs it)"
+        return "no chromium on PATH (bash scripts/setup.sh installs it)"
     if importlib.util.find_spec("playwright") is None:
-        return "Playwright is not installed (bash scripts/setup.sh --bench installs it)"
+        return "Playwright is not installed (bash scripts/setup.sh installs it)"
     return None
 
 

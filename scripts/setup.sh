@@ -10,13 +10,11 @@ cd "$(dirname "$0")/.."
 # to ship in the repository; the other fonts are in assets/fonts); poppler-utils
 # (pdftoppm), mupdf-tools (mutool) and ghostscript render pages to PNG for
 # looking at them, and the tests compare what each renderer draws (PDFium comes
-# from PyPI, pypdfium2).
-# With --bench, also what the benchmark's warm-Chromium comparison needs:
-# Debian's chromium and Playwright (which drives it; it downloads no browser).
-bench=false
-[ "${1:-}" = "--bench" ] && bench=true
-system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk poppler-utils mupdf-tools ghostscript)
-$bench && system_packages+=(chromium)
+# from PyPI, pypdfium2); gettext's msgcat formats a catalogue as Poedit saves
+# it (tests/test_round_trips.py); chromium is the browser the front desk's
+# tests drive with Playwright (and the benchmark's warm-Chromium comparison):
+# Debian's, since Playwright is told never to download one of its own.
+system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk poppler-utils mupdf-tools ghostscript gettext chromium)
 missing=()
 for package in "${system_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -34,14 +32,15 @@ if ((${#missing[@]})); then
 fi
 
 # The virtual environment, reinstalled only when pyproject.toml changes or
-# --bench asks for more than it holds.
+# it holds fewer extras than these.
 python=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
 stamp=.venv/.setup-stamp
-extras=test
-$bench && extras=test,bench
+extras=test,serve
+# Playwright's package would fetch a browser build of its own; it drives Debian's.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [[ "$(cat "$stamp")" != *"$extras"* ]]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -e ".[$extras]"

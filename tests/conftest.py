@@ -15,8 +15,13 @@ from babel.messages.pofile import read_po
 from pypdf import PdfReader
 
 from patientpacks import api
+from patientpacks.build.translation_rules import load_translation_rules
 from patientpacks.cli import main
 from patientpacks.jobs import Leaflet, PageBoxes
+
+#: The web server's fixtures (the render pool, the application), for its tests
+#: here and in hostile/.
+pytest_plugins = ["tests.serve_fixtures"]
 
 REPO = Path(__file__).resolve().parents[1]
 #: The day every test runs on (SOURCE_DATE_EPOCH, which the tool honours):
@@ -42,6 +47,11 @@ def run_cli(project: Path, *args: str) -> int:
 
 def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def translated_draft_mark(locale: str) -> str:
+    """The draft words a leaflet in ``locale`` prints (English for English)."""
+    return load_translation_rules(REPO / "templates").draft_mark(locale)
 
 
 def spanish_translation(msgid: str, context: str | None = None) -> str:

@@ -31,7 +31,7 @@ from patientpacks.errors import RenderError
 from patientpacks.jobs import Job
 from patientpacks.model import Brand, Project
 
-from .conftest import REPO, run_cli
+from .conftest import REPO, run_cli, translated_draft_mark
 from .test_publishing import sign_off
 
 
@@ -337,7 +337,7 @@ def assert_artifact_shows(artifact: MarkedSection, expected: str, where: str) ->
 def draft_mark_words(locale: str, second_locale: str | None) -> list[str]:
     """The draft mark's lines: the leaflet's language, the second language, English; each once."""
     languages = [locale, second_locale] if second_locale else [locale]
-    return list(dict.fromkeys([*(catalogue_message(code, DRAFT_WORDS) for code in languages), DRAFT_WORDS]))
+    return list(dict.fromkeys([*map(translated_draft_mark, languages), DRAFT_WORDS]))
 
 
 def test_footer_and_draft_mark_are_pagination_artifacts_on_every_page(every_example_pdf: list[Path]) -> None:
@@ -472,7 +472,7 @@ def test_a_drafts_title_and_subject_start_with_the_draft_words_in_its_language(
     for path in every_example_pdf:
         _, locale, _ = leaflet_of(path)
         reader = PdfReader(path)
-        draft_words = catalogue_message(locale, DRAFT_WORDS)
+        draft_words = translated_draft_mark(locale)
         heading = next(outline_titles(reader.outline))
         for title in (reader.metadata.title, *xmp_texts(reader, "dc_title")):
             assert title.startswith(draft_words) and title.endswith(heading), (leaflet_name(path), title)
@@ -488,7 +488,7 @@ def test_a_publishable_leaflets_title_is_its_heading_alone(project: Path, tmp_pa
     heading = next(outline_titles(reader.outline))
     assert reader.metadata.title == heading == "Después de sus inyecciones antiarrugas"
     assert xmp_texts(reader, "dc_title") == [heading]
-    assert catalogue_message("es", DRAFT_WORDS) not in reader.metadata.subject
+    assert translated_draft_mark("es") not in reader.metadata.subject
     for pdf_page in reader.pages:
         assert not artifacts_of(marked_sections(pdf_page), "/Watermark")
         assert len(artifacts_of(marked_sections(pdf_page), "/Footer")) == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pdfplumber
@@ -113,10 +114,42 @@ def test_a_filled_in_treatment_record_prints_the_patients_values_in_the_locales_
     assert "entrecejo" not in blank and "diciembre de 2026 Zonas" not in blank
 
 
-@pytest.mark.parametrize("areas", ["\u202eojecertne", "x" * 121, "forehead\nand neck"])
-def test_a_treatment_record_takes_plain_text_of_a_line_only(areas: str) -> None:
-    with pytest.raises(UsageError, match="areas treated"):
-        api.TreatmentRecord(areas_treated=areas)
+def test_what_was_given_and_by_whom_prints_only_when_filled_in(tmp_path: Path) -> None:
+    record = api.TreatmentRecord(
+        date_of_treatment=date(2026, 12, 3), product="Azzalure", batch_number="C4521-B",
+        units=Decimal("12.5"), injector="Ana Ruiz", prescriber="Dr. Pérez",
+    )  # fmt: skip
+    text = text_of(
+        api.render_leaflet(api.open_project(REPO), locale="es", record=record, **CARD).pdf, tmp_path
+    )
+    for value in (
+        "Producto: Azzalure",
+        "Número de lote: C4521-B",
+        "Unidades: 12,5",
+        "Aplicado por: Ana Ruiz",
+    ):
+        assert value in text  # the units in the locale's number format
+    assert "Prescrito por: Dr. Pérez" in text
+    plain = text_of(
+        api.render_leaflet(
+            api.open_project(REPO), locale="es", record=api.TreatmentRecord(units=Decimal(20)), **CARD
+        ).pdf,
+        tmp_path,
+    )
+    assert "Unidades: 20" in plain and "Producto" not in plain and "Prescrito" not in plain
+
+
+@pytest.mark.parametrize("field", list(api.TreatmentRecord.TEXT_FIELDS))
+@pytest.mark.parametrize("text", ["\u202eojecertne", "x" * 121, "forehead\nand neck", "a\u200bb"])
+def test_a_treatment_record_takes_plain_text_of_a_line_only(field: str, text: str) -> None:
+    with pytest.raises(UsageError, match=api.TreatmentRecord.TEXT_FIELDS[field]):
+        api.TreatmentRecord(**{field: text})
+
+
+@pytest.mark.parametrize("units", ["0", "-5", "1000.5", "NaN", "Infinity", "2.125"])
+def test_units_are_a_number_of_units_a_vial_can_hold(units: str) -> None:
+    with pytest.raises(UsageError, match="units"):
+        api.TreatmentRecord(units=Decimal(units))
 
 
 def test_a_leaflet_that_cannot_be_built_raises_why() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from .conftest import pdf_text, spanish_translation
+from .conftest import pdf_text, spanish_translation, translated_draft_mark
 
 MM = 72 / 25.4
 LETTER = (612, 792)
@@ -106,7 +106,7 @@ def test_pdf_metadata_names_title_language_clinic_and_subject(example_dist: Path
     reader = PdfReader(example_dist / "harbour-lane-uk/es/neuromodulators.pdf")
     # Every example leaflet is a draft, and its title says so first.
     assert reader.metadata.title == (
-        f"{spanish_translation('DRAFT — not for patient use')} · "
+        f"{translated_draft_mark('es')} · "
         f"{spanish_translation('Anti-wrinkle injections: your treatment guide')}"
     )
     assert reader.metadata.author == "Harbour Lane Aesthetics"

@@ -63,18 +63,8 @@ def test_a_mistyped_command_gets_a_suggestion(capsys: pytest.CaptureFixture[str]
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
+        # The README's example; the values an attacker tries are in hostile/test_command_line.py.
         ("--jobs", "abc", "argument --jobs: must be a whole number from 1 to 64, not 'abc'"),
-        ("--jobs", "10000", "argument --jobs: must be a whole number from 1 to 64, not 10000"),
-        ("--time-limit", "-1", "argument --time-limit: must be more than 0 seconds (and finite), not -1"),
-        ("--time-limit", "0", "argument --time-limit: must be more than 0 seconds (and finite), not 0"),
-        ("--time-limit", "nan", "argument --time-limit: must be more than 0 seconds (and finite), not nan"),
-        ("--time-limit", "inf", "argument --time-limit: must be more than 0 seconds (and finite), not inf"),
-        (
-            "--memory-limit",
-            "12",
-            "argument --memory-limit: must be a whole number from 256 to 1048576, not 12",
-        ),
-        ("--shard", "3/2", "argument --shard: K must be from 1 to N, and N at most 1000, not 3/2"),
     ],
 )
 def test_a_bad_option_value_says_what_it_wants(option: str, value: str, message: str, capsys) -> None:

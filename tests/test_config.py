@@ -231,3 +231,34 @@ def test_pack_section_list_must_name_existing_templates(project: Path) -> None:
     edit(pack, '"what-to-do.html",', '"what-to-do.html", "missing.html",')
     with pytest.raises(ConfigError, match=r"sections: must list the pack's section templates"):
         load_pack(pack.parent)
+
+
+def test_the_example_packs_answer_the_botulinum_toxin_injection_procedure() -> None:
+    for pack in ("neuromodulators", "aftercare-card"):
+        codes = load_pack(REPO / "packs" / pack).codes
+        assert [(code.system, code.code) for code in codes] == [("2.16.840.1.113883.6.96", "442695005")]
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            'system = "SNOMED"\ncode = "1"\ndisplay = "x"',
+            r"codes\[2\]\.system: must be the code system's OID",
+        ),
+        (
+            'system = "2.16.840.1.113883.6.96"\ncode = "1 OR 1"\ndisplay = "x"',
+            r"codes\[2\]\.code: must be letters",
+        ),
+        ('system = "2.16.840.1.113883.6.96"\ncode = "1"', r"codes\[2\]\.display: is missing"),
+        (
+            'system = "2.16.840.1.113883.6.96"\ncode = "1"\ndisplay = "x"\nurl = "x"',
+            r"codes\[2\]\.url: unknown key",
+        ),
+    ],
+)
+def test_a_packs_codes_name_the_entry_and_key_of_a_mistake(project: Path, entry: str, message: str) -> None:
+    path = project / "packs/aftercare-card/pack.toml"
+    path.write_text(path.read_text() + f"\n[[codes]]\n{entry}\n")
+    with pytest.raises(ConfigError, match=message):
+        load_pack(path.parent)

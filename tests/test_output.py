@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from patientpacks.build.output import ManifestWriter, atomic_write_bytes, output_lock
+from patientpacks.build.manifest import ManifestWriter
+from patientpacks.build.output import atomic_write_bytes
+from patientpacks.build.output_folder import output_lock
 from patientpacks.errors import OutputError
 
 from .conftest import run_cli
@@ -119,7 +121,7 @@ def test_failed_write_keeps_the_last_good_file(tmp_path: Path, monkeypatch: pyte
     target = tmp_path / "leaflet.pdf"
     atomic_write_bytes(target, b"good")
 
-    def disk_full(source: str, destination: str) -> None:
+    def disk_full(source: str, destination: str, **folders: int) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("patientpacks.build.output.os.replace", disk_full)
@@ -143,7 +145,7 @@ def test_manifest_is_rewritten_at_most_once_a_second_and_at_the_end(
 ) -> None:
     writes = []
     monkeypatch.setattr(
-        "patientpacks.build.output.atomic_write_bytes", lambda path, data: writes.append(data)
+        "patientpacks.build.manifest.write_inside", lambda out_dir, relative, data: writes.append(data)
     )
     manifest_writer = ManifestWriter(tmp_path, [], rebuilding=[])
     for number in range(500):

@@ -16,26 +16,30 @@ from patientpacks.model import Project
 from .conftest import TODAY, pdf_text, run_cli
 
 PO = "locales/es/LC_MESSAGES/messages.po"
+REVIEW = "locales/es/LC_MESSAGES/review.toml"
 
 
 def sign_off(project: Path) -> None:
     """What a clinician and a translation reviewer do to make leaflets publishable."""
     for pack in ("neuromodulators", "aftercare-card"):
         toml = project / "packs" / pack / "pack.toml"
-        text = toml.read_text()
-        text = re.sub(r'(?m)^\[signoff\]\nby = ""', '[signoff]\nby = "Dr A. Example"\non = 2026-11-20', text)
-        text = re.sub(r'(?m)^label_revision = ""', 'label_revision = "Test label, revised 2024-01"', text)
+        text = re.sub(
+            r'(?m)^label_revision = ""', 'label_revision = "Test label, revised 2024-01"', toml.read_text()
+        )
         toml.write_text(text)
+        assert run_cli(project, "signoff", pack, "--by", "Dr A. Example", "--on", "2026-11-20") == 0
     # And the clinic gives a number that rings (the example's is Ofcom's
     # drama range, which makes every leaflet a draft).
     brand = project / "brands/harbour-lane-uk.toml"
     brand.write_text(brand.read_text().replace('phone = "020 7946 0321"', 'phone = "020 7123 4567"'))
-    po = project / PO
-    po.write_text(
-        po.read_text()
-        .replace("# Reviewed-By:\n", "# Reviewed-By: R. Reviewer, ITI-qualified medical translator\n")
-        .replace("# Reviewed-On:\n", "# Reviewed-On: 2026-11-21\n")
-    )
+    review_spanish(project, date(2026, 11, 21))
+
+
+def review_spanish(project: Path, reviewed_on: date, due: date | None = None) -> None:
+    """The Spanish review on this date (and a due date)."""
+    due_option = ["--due", due.isoformat()] if due else []
+    by = "R. Reviewer, ITI-qualified medical translator"
+    assert run_cli(project, "review", "es", "--by", by, "--on", reviewed_on.isoformat(), *due_option) == 0
 
 
 def manifest_entries(out: Path) -> dict[str, dict]:
@@ -266,14 +270,10 @@ def test_opening_hours_without_the_leaflets_language_make_a_draft(project: Path,
     assert any("opening hours have no 'es' version" in reason for reason in entry["reasons"])
 
 
-def review_spanish(project: Path, reviewed_on: date, due: date | None = None) -> None:
-    """Sign everything off, with the Spanish review on this date (and a Review-Due: line)."""
+def sign_off_with_spanish_review(project: Path, reviewed_on: date, due: date | None = None) -> None:
+    """Sign everything off, with the Spanish review on this date (and a due date)."""
     sign_off(project)
-    po = project / PO
-    lines = f"# Reviewed-On: {reviewed_on.isoformat()}\n" + (
-        f"# Review-Due: {due.isoformat()}\n" if due else ""
-    )
-    po.write_text(re.sub(r"(?m)^# Reviewed-On: .*\n", lines, po.read_text()))
+    review_spanish(project, reviewed_on, due)
 
 
 def build_spanish_card(project: Path, out: Path) -> dict:
@@ -296,26 +296,26 @@ def build_spanish_card(project: Path, out: Path) -> dict:
 
 def test_translation_past_its_review_due_line_makes_a_draft(project: Path, tmp_path: Path) -> None:
     yesterday = TODAY - timedelta(days=1)
-    review_spanish(project, reviewed_on=TODAY - timedelta(days=30), due=yesterday)
+    sign_off_with_spanish_review(project, reviewed_on=TODAY - timedelta(days=30), due=yesterday)
     entry = build_spanish_card(project, tmp_path / "out")
     reason = (
-        f"translation past its review-due date {yesterday.isoformat()} ({project / PO}: its Review-Due: line)"
+        f"translation past its review-due date {yesterday.isoformat()} ({project / REVIEW}: its due date)"
     )
     assert entry["reasons"] == [reason]
 
 
 def test_translation_review_lasts_365_days_without_a_review_due_line(project: Path, tmp_path: Path) -> None:
     reviewed_on = TODAY - timedelta(days=366)
-    review_spanish(project, reviewed_on=reviewed_on)
+    sign_off_with_spanish_review(project, reviewed_on=reviewed_on)
     entry = build_spanish_card(project, tmp_path / "out")
     due = (reviewed_on + timedelta(days=365)).isoformat()
     assert entry["reasons"] == [
-        f"translation past its review-due date {due} ({project / PO}: 365 days after Reviewed-On: {reviewed_on})"
+        f"translation past its review-due date {due} ({project / REVIEW}: 365 days after it was reviewed on {reviewed_on})"
     ]
 
 
 def test_a_later_review_due_line_keeps_an_old_review_valid(project: Path, tmp_path: Path) -> None:
-    review_spanish(project, reviewed_on=TODAY - timedelta(days=400), due=TODAY)
+    sign_off_with_spanish_review(project, reviewed_on=TODAY - timedelta(days=400), due=TODAY)
     entry = build_spanish_card(project, tmp_path / "out")
     assert entry["status"] == "publishable", entry["reasons"]
 
@@ -324,7 +324,7 @@ def test_a_leaflet_is_rebuilt_as_a_draft_on_the_day_after_its_translation_review
     project: Path, tmp_path: Path
 ) -> None:
     due = date(2027, 3, 1)
-    review_spanish(project, reviewed_on=date(2026, 11, 21), due=due)
+    sign_off_with_spanish_review(project, reviewed_on=date(2026, 11, 21), due=due)
     selection = {
         "out_dir": tmp_path / "out",
         "packs": ("aftercare-card",),

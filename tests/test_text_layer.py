@@ -25,7 +25,7 @@ from pypdf.generic import ContentStream, DictionaryObject
 
 from patientpacks.build.glyph_text import glyph_texts
 
-from .conftest import REPO
+from .conftest import REPO, translated_draft_mark
 
 # --- A structure-order reader that honours ActualText ------------------------
 
@@ -238,7 +238,7 @@ def text_in_the_flow(pdf: Path, locale: str) -> str:
     mark is an artifact it sits in the tree on every page, between the two
     halves of a paragraph that runs onto the next page."""
     text = structure_text(pdf)
-    for mark in (translated(locale, "DRAFT — not for patient use"), "DRAFT — not for patient use"):
+    for mark in (translated_draft_mark(locale), "DRAFT — not for patient use"):
         text = text.replace(mark, "")
     return text
 

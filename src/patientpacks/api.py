@@ -22,8 +22,10 @@ disk, not to a log, not into any cache.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -31,9 +33,17 @@ from typing import TYPE_CHECKING
 
 from . import clock
 from .build.load import load_inputs
-from .build.options import BuildOptions, Limits
-from .build.output import merge_manifests as merge_manifest_entries
-from .build.output import write_manifest_entries
+from .build.manifest import merge_manifests as merge_manifest_entries
+from .build.manifest import write_manifest_entries
+from .build.options import (
+    MAX_JOBS,
+    MEMORY_LIMIT_MB,
+    BuildOptions,
+    Limits,
+    check_seconds,
+    check_shard,
+    check_whole_number,
+)
 from .build.pipeline import BuildReport
 from .build.pipeline import build as build_leaflets
 from .build.plan import plan_jobs, refuse_unreadable_catalogues
@@ -53,34 +63,49 @@ from .model import Project
 
 if TYPE_CHECKING:
     from .build.leaflet import LeafletBuilder
+    from .build.listing import TitleRenderer
     from .translate.check import CheckReport, PackReadability
     from .translate.stats import StatsReport
 
 __all__ = [
     "LARGE_PRINT_EDITION",
+    "MAX_JOBS",
+    "MEMORY_LIMIT_MB",
     "PRINT_SHOP_EDITION",
     "STANDARD_EDITION",
     "BuildOptions",
     "BuildReport",
+    "BuiltLeaflet",
     "CheckReport",
     "Edition",
     "Limits",
     "PackReadability",
     "Plan",
+    "RenderPool",
     "RenderedLeaflet",
     "StatsReport",
     "TreatmentRecord",
     "build",
+    "built_leaflets",
     "check",
+    "check_seconds",
+    "check_shard",
+    "check_whole_number",
     "extract",
+    "first_page_png",
+    "format_date",
     "init_locale",
+    "language_name",
     "leaflet_html",
+    "leaflet_title",
+    "match_locale",
     "merge_manifests",
     "open_project",
     "plan",
     "readability_formula",
     "render_leaflet",
     "stats",
+    "text_direction",
     "update",
     "write_pseudo_locale",
 ]
@@ -123,7 +148,11 @@ def build(
     """Build the leaflets ``options`` selects into ``options.out_dir``
     (atomically, with the manifest), in worker processes. One leaflet's
     problem fails that leaflet only; setting ``stop`` ends the build within a
-    fraction of a second, the manifest true to the PDFs written."""
+    fraction of a second, the manifest true to the PDFs written. An output
+    folder that is not the build's own (the root, the home folder, the
+    project's folders, someone else's files) is an OutputError before
+    anything is written; what the build found wrong in its own folder and
+    worked around (a manifest it could not trust) is in ``warnings``."""
     return build_leaflets(project, options, on_result=on_result, on_start=on_start, stop=stop)
 
 
@@ -217,6 +246,169 @@ def _with_review_date(record: TreatmentRecord | None, job: Job) -> TreatmentReco
     return replace(record, review_appointment=record.date_of_treatment + timedelta(days=days))
 
 
+# --- For a long-running caller: the server ------------------------------------------
+
+
+def _warm_up(project: Project) -> None:
+    """A render pool worker's first leaflet, laid out before any request
+    waits for it (templates compiled, fonts loaded: about 1 s)."""
+    planned = plan(project, BuildOptions(out_dir=project.root / "dist"))
+    if planned.jobs:
+        job = planned.jobs[0]
+        # A problem is that leaflet's own: its request will say what it is.
+        with contextlib.suppress(PatientPacksError):
+            render_leaflet(project, pack=job.pack.id, locale=job.locale, brand=job.brand.id)
+
+
+def _render_in_worker(project: Project, arguments: dict[str, object]) -> RenderedLeaflet:
+    return render_leaflet(project, **arguments)
+
+
+class RenderPool:
+    """Leaflets rendered for a long-running caller (the server) in warm worker
+    processes, as ``render_leaflet`` renders them, under the build's time and
+    memory limits. At most ``workers + queue`` leaflets are in hand at once:
+    ``render`` raises a BusyError (with ``retry_after``) rather than queue
+    more. The worker's copy of a TreatmentRecord goes when the render ends."""
+
+    def __init__(
+        self, project: Project, *, workers: int = 2, limits: Limits | None = None, queue: int = 8
+    ) -> None:
+        from .build.warm_pool import WarmPool
+
+        self.project = project
+        self._pool = WarmPool(_warm_up, (project,), workers=workers, limits=limits or Limits(), queue=queue)
+
+    def render(
+        self,
+        *,
+        pack: str,
+        locale: str,
+        brand: str,
+        edition: Edition = STANDARD_EDITION,
+        record: TreatmentRecord | None = None,
+    ) -> Future[RenderedLeaflet]:
+        arguments = {"pack": pack, "locale": locale, "brand": brand, "edition": edition, "record": record}
+        return self._pool.submit(_render_in_worker, self.project, arguments)
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+@dataclass(frozen=True)
+class BuiltLeaflet:
+    """A leaflet as a build wrote it (an entry of the output folder's manifest)."""
+
+    path: Path
+    label: str
+    pack: str
+    locale: str
+    brand: str
+    edition: str
+    status: str
+    reasons: tuple[str, ...]
+    pages: int
+    sha256: str
+    inputs_sha256: str
+
+
+def built_leaflets(out_dir: Path) -> list[BuiltLeaflet]:
+    """The leaflets the manifest in ``out_dir`` lists ([] when there is none)."""
+    from .build.manifest import read_manifest
+
+    return [
+        BuiltLeaflet(
+            path=out_dir / entry["path"],
+            label=entry["path"].removesuffix(".pdf"),
+            pack=entry["pack"],
+            locale=entry["locale"],
+            brand=entry["brand"],
+            edition=entry["edition"],
+            status=entry["status"],
+            reasons=tuple(entry["reasons"]),
+            pages=entry["pages"],
+            sha256=entry["sha256"],
+            inputs_sha256=entry["inputs_sha256"],
+        )
+        for entry in read_manifest(out_dir)
+    ]
+
+
+_title_renderers: dict[Path, TitleRenderer] = {}
+
+
+def leaflet_title(project: Project, job: Job) -> str:
+    """A planned leaflet's title in its language, as plain text (the English
+    source where the catalogue has no usable translation of it)."""
+    from .build.listing import TitleRenderer
+
+    with _builders_lock:
+        if project.root not in _title_renderers:
+            _title_renderers[project.root] = TitleRenderer(project)
+        return _title_renderers[project.root].title(job)
+
+
+def first_page_png(pdf: bytes, width_px: int = 240) -> bytes:
+    """A picture of a PDF's first page, ``width_px`` wide (PNG)."""
+    from .build.listing import first_page_png
+
+    return first_page_png(pdf, width_px)
+
+
+def language_name(locale: str, in_locale: str | None = None) -> str:
+    """A locale's name in ``in_locale`` (default: in its own language and
+    script), as CLDR writes it, its first letter capitalised: "Español",
+    "العربية", "Spanish"."""
+    from .build.catalogues import parse_locale
+
+    name = parse_locale(locale).get_display_name(parse_locale(in_locale or locale)) or locale
+    return name[:1].upper() + name[1:]
+
+
+def text_direction(locale: str) -> str:
+    """ "rtl" or "ltr": the direction the locale's script is written in."""
+    from .build.catalogues import parse_locale
+
+    return "rtl" if parse_locale(locale).character_order == "right-to-left" else "ltr"
+
+
+def match_locale(tag: str, locales: list[str]) -> str | None:
+    """The one of ``locales`` a language tag (BCP 47 or POSIX: ``es``,
+    ``es-MX``, ``zh-CN``, ``pt_BR``) asks for, or None: the same locale, or
+    the same language and script in no region or in the region the tag
+    names or implies (CLDR's likely subtags: ``zh`` is ``zh_Hans_CN``, ``pt``
+    is ``pt_BR``), never another language. A UsageError for a tag that is no
+    locale."""
+    from babel import Locale, UnknownLocaleError
+    from babel.core import get_global, parse_locale
+
+    def subtags(code: str) -> tuple[str, str | None, str | None]:
+        """(language, script, region), with what CLDR's likely subtags imply."""
+        language, region, script, *_ = parse_locale(code.replace("-", "_"))
+        likely_subtags = get_global("likely_subtags")
+        likely = likely_subtags.get(f"{language}_{region}") or likely_subtags.get(language, language)
+        return language, script or parse_locale(likely)[2], region
+
+    try:
+        Locale.parse(tag.replace("-", "_"))
+        wanted = subtags(tag)
+    except (ValueError, TypeError, UnknownLocaleError):
+        raise UsageError(f"{tag[:40]!r} is not a language code (such as es, es-MX, zh-Hans)") from None
+    implied_region = parse_locale(get_global("likely_subtags").get(wanted[0], wanted[0]))[1]
+    for locale in sorted(locales, key=lambda locale: subtags(locale) != wanted):  # the same locale first
+        language, script, region = subtags(locale)
+        if (language, script) == wanted[:2] and region in (None, wanted[2] or implied_region):
+            return locale
+    return None
+
+
+def format_date(day: date, locale: str) -> str:
+    """A date as the leaflets of ``locale`` print it."""
+    from .build.render_html import format_long_date
+
+    return format_long_date(day, locale)
+
+
 # --- The translator's commands -----------------------------------------------------
 
 
@@ -239,6 +431,23 @@ def init_locale(project: Project, locale: str) -> Path:
     from .translate.catalogues import init
 
     return init(project, locale)
+
+
+def review_translation(
+    project: Project, locale: str, by: str, on: date | None = None, due: date | None = None
+) -> tuple[Path, int]:
+    """Record a translation review of the catalogue as it is now (review.toml
+    beside it); the file written, and how many messages still print in English."""
+    from .translate.signoffs import review_translation
+
+    return review_translation(project, locale, by, on or clock.today(), due)
+
+
+def sign_off_pack(project: Project, pack_id: str, by: str, on: date | None = None) -> Path:
+    """Record a clinical sign-off of the pack's content as it is now (packs/<id>/signoff.toml)."""
+    from .translate.signoffs import sign_off_pack
+
+    return sign_off_pack(project, pack_id, by, on or clock.today())
 
 
 def write_pseudo_locale(project: Project) -> Path:

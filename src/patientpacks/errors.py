@@ -89,3 +89,35 @@ class OutputError(PatientPacksError):
 class UsageError(PatientPacksError):
     """The command line asks for something that does not exist (an unknown
     pack, brand or locale)."""
+
+
+class ManifestError(OutputError):
+    """A ``manifest.json`` is not one this tool wrote, or one of its entries
+    is malformed (a field missing or of the wrong type, a path outside the
+    output folder).
+
+    Raised when a manifest is read. A build's own manifest is then not
+    trusted: every leaflet is rebuilt and a new manifest written.
+    ``merge-manifests`` stops: build the named shard again.
+    """
+
+
+class BusyError(PatientPacksError):
+    """Every worker is rendering and the queue of leaflets waiting is full.
+
+    Raised by a long-running caller's render pool (the server answers 503);
+    try again after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class LogoError(ConfigError):
+    """A brand's logo cannot be drawn safely and completely (too large, not
+    a readable PNG or SVG, an SVG that refers to other files, holds text or
+    draws too much).
+
+    Raised by build/logos.py and build/logo_svg.py while the brand is read; reported against the
+    brand file's ``logo.file``. Fix or replace the logo file.
+    """

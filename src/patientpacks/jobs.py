@@ -8,7 +8,9 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
+from typing import ClassVar
 
 from .errors import UsageError
 from .model import Brand, Jurisdiction, Pack, ParameterValue
@@ -208,22 +210,51 @@ class PageBoxes:
 @dataclass(frozen=True)
 class TreatmentRecord:
     """What a clinician fills in for one patient, printed in the leaflet's
-    treatment record as plain text (never markup). Patient data: it is
-    rendered in memory and kept nowhere, not in the manifest, not on disk."""
+    treatment record as plain text (never markup), each value isolated from
+    the text around it (bidi). Patient data: it is rendered in memory and
+    kept nowhere, not in the manifest, not on disk. A value left blank
+    prints as the blank write-in line (or, for the lines a blank leaflet
+    does not have, not at all)."""
 
     date_of_treatment: date | None = None
     areas_treated: str = ""
     review_appointment: date | None = None
+    product: str = ""
+    batch_number: str = ""
+    #: Units given, a number (printed in the locale's digits).
+    units: Decimal | None = None
+    injector: str = ""
+    prescriber: str = ""
 
     #: Longest text a write-in line holds.
-    MAX_TEXT = 120
+    MAX_TEXT: ClassVar[int] = 120
+    #: The most units a record may say (the largest vials hold 500).
+    MAX_UNITS: ClassVar[Decimal] = Decimal(1000)
+    #: The text fields and how the user knows them (for messages).
+    TEXT_FIELDS: ClassVar[dict[str, str]] = {
+        "areas_treated": "areas treated",
+        "product": "product",
+        "batch_number": "batch number",
+        "injector": "injector",
+        "prescriber": "prescriber",
+    }
 
     def __post_init__(self) -> None:
-        text = self.areas_treated
-        if len(text) > self.MAX_TEXT:
-            raise UsageError(f"areas treated: at most {self.MAX_TEXT} characters, not {len(text)}")
-        if any(unicodedata.category(character) in ("Cc", "Cf", "Zl", "Zp") for character in text):
-            raise UsageError("areas treated: plain text only (no control, bidi or invisible characters)")
+        for name, label in self.TEXT_FIELDS.items():
+            text = getattr(self, name)
+            if len(text) > self.MAX_TEXT:
+                raise UsageError(f"{label}: at most {self.MAX_TEXT} characters, not {len(text)}")
+            if any(unicodedata.category(character) in ("Cc", "Cf", "Zl", "Zp") for character in text):
+                raise UsageError(f"{label}: plain text only (no control, bidi or invisible characters)")
+        if self.units is not None and not (
+            self.units.is_finite() and 0 < self.units <= self.MAX_UNITS and self.units == round(self.units, 2)
+        ):
+            raise UsageError(f"units: a number more than 0 and at most {self.MAX_UNITS}, not {self.units}")
+
+    @property
+    def has_details(self) -> bool:
+        """Whether any value beyond the three lines a blank leaflet has is filled in."""
+        return bool(self.product or self.batch_number or self.units or self.injector or self.prescriber)
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,7 @@ class Project:
             [
                 *self.locales_dir.glob("*/LC_MESSAGES/*.po"),
                 *self.templates_dir.rglob("*.html"),
+                *self.templates_dir.glob("*.toml"),  # translation_rules.toml: the draft marks
                 *self.packs_dir.rglob("*.html"),
                 *self.packs_dir.glob("*/pack.toml"),
                 *self.brands_dir.glob("*.toml"),
@@ -93,16 +94,82 @@ class Project:
         )
 
 
+#: What a sign-off approved, item by item: ("message", msgctxt, msgid) for a
+#: message, ("setting", None, name) for a pack's setting (parameters, safety).
+SignedKey = tuple[str, str | None, str]
+#: An item's text: a translation (a list for plural forms), the English
+#: source, a setting's value; None for a message that printed in English.
+SignedText = str | tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One item that differs from what a sign-off approved."""
+
+    key: SignedKey
+    #: What was approved (for "changed" and "removed") and what is there now
+    #: (for "changed" and "new").
+    old: SignedText
+    new: SignedText
+    #: "changed"; "new": the sign-off never saw it; "removed": approved, and gone.
+    kind: str = "changed"
+
+    @property
+    def name(self) -> str:
+        kind, context, name = self.key
+        if kind == "setting":
+            return name
+        return f"msgctxt {context!r} msgid {name!r}" if context else f"msgid {name!r}"
+
+    def __str__(self) -> str:
+        def shown(text: SignedText) -> str:
+            if text is None:
+                return "(English: no usable translation)"
+            return " | ".join(map(repr, text)) if isinstance(text, tuple) else repr(text)
+
+        if self.kind == "new":
+            return f"{self.name}: new since the sign-off, now {shown(self.new)}"
+        if self.kind == "removed":
+            return f"{self.name}: gone since the sign-off, which approved {shown(self.old)}"
+        return f"{self.name}: was {shown(self.old)}, now {shown(self.new)}"
+
+
 @dataclass(frozen=True)
 class SignOff:
-    """Who checked a pack's clinical text, and when. Empty ``by``: not signed off."""
+    """Who approved a pack's clinical content or a catalogue's translation,
+    when, and what has changed since (the file keeps a digest of every item
+    it approved). Empty ``by``: not signed off."""
 
     by: str = ""
     on: date | None = None
+    #: When a translation review lapses, if its file says so.
+    due: date | None = None
+    #: The sign-off file (packs/<id>/signoff.toml, locales/<l>/LC_MESSAGES/review.toml).
+    path: Path | None = None
+    changes: tuple[Change, ...] = ()
+    #: Why the sign-off file cannot be trusted (``file:line: what``), if so: not a sign-off.
+    problem: str = ""
 
     @property
     def signed_off(self) -> bool:
-        return bool(self.by) and self.on is not None
+        return bool(self.by) and self.on is not None and not self.problem
+
+    @property
+    def current(self) -> bool:
+        """Signed off, and nothing changed since."""
+        return self.signed_off and not self.changes
+
+
+@dataclass(frozen=True)
+class Code:
+    """A clinical code a pack answers (an EHR's Infobutton request names the
+    procedure or the product by it): the code system's OID (SNOMED CT
+    ``2.16.840.1.113883.6.96``, RxNorm ``2.16.840.1.113883.6.88``), the code
+    and its display name."""
+
+    system: str
+    code: str
+    display: str
 
 
 @dataclass(frozen=True)
@@ -136,6 +203,8 @@ class Pack:
     #: The jurisdiction statements its templates print (``law.<key>``): each
     #: country's files must give them (jurisdictions.py).
     jurisdiction_statements: tuple[str, ...] = ()
+    #: The clinical codes the pack answers (``[[codes]]``).
+    codes: tuple[Code, ...] = ()
 
     @property
     def template_name(self) -> str:

@@ -14,9 +14,12 @@ PO = "locales/es/LC_MESSAGES/messages.po"
 LEAFLET = "maple-street-us/es/aftercare-card"
 
 
-def set_translation(project: Path, msgid: str, msgstr: str, context: str | None = None) -> None:
-    """Write ``msgstr`` as the Spanish translation of ``msgid``, as a translator's tool would."""
-    path = project / PO
+def set_translation(
+    project: Path, msgid: str, msgstr: str, context: str | None = None, locale: str = "es"
+) -> None:
+    """Write ``msgstr`` as the translation of ``msgid`` (Spanish unless
+    ``locale`` says otherwise), as a translator's tool would."""
+    path = project / f"locales/{locale}/LC_MESSAGES/messages.po"
     catalog = read_po(path.open("rb"))
     message = catalog.get(msgid, context=context)
     assert message is not None, msgid
@@ -34,9 +37,9 @@ def manifest_entry(out: Path, leaflet: str = LEAFLET) -> dict | None:
     return entries.get(f"{leaflet}.pdf")
 
 
-def pdf_facts(pdf: Path) -> dict:
-    """What a PDF carries besides its text: files, images, links."""
-    reader = PdfReader(pdf)
+def pdf_facts(pdf: Path | bytes) -> dict:
+    """What a PDF (a file, or its bytes) carries besides its text: files, images, links."""
+    reader = PdfReader(pdf if isinstance(pdf, Path) else io.BytesIO(pdf))
     root = reader.trailer["/Root"]
     names = root.get("/Names", {})
     images, uris = 0, []

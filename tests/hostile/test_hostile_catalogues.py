@@ -74,10 +74,11 @@ def test_markup_a_source_string_does_not_have_is_never_rendered(
 
 
 def test_jinja_syntax_in_a_translation_is_printed_as_text(project: Path, tmp_path: Path) -> None:
-    set_translation(project, "Your treatment record", "Registro {{ brand.name }} {{ 7 * 7 }}")
+    # No digits: a translation may not add a number its source does not have.
+    set_translation(project, "Your treatment record", "Registro {{ brand.name }} {{ brand.id * brand.id }}")
     out = tmp_path / "out"
     assert build_card(project, out) == 0
-    assert "Registro {{ brand.name }} {{ 7 * 7 }}" in (out / f"{LEAFLET}.html").read_text()
+    assert "Registro {{ brand.name }} {{ brand.id * brand.id }}" in (out / f"{LEAFLET}.html").read_text()
 
 
 def test_translation_may_use_the_markup_its_source_uses(project: Path, tmp_path: Path) -> None:

@@ -82,8 +82,9 @@ def test_a_build_killed_mid_way_leaves_complete_pdfs_and_a_matching_manifest(tmp
     assert_output_is_consistent(out)
     assert all(path.exists() for path in written)  # nothing was lost
 
-    # And a build left to finish tidies what the killed ones left behind.
-    finished = start_build(out, "--locale", "en")
+    # And the same command, left to finish, tidies what the killed ones left
+    # behind (temporary files are removed where a build writes).
+    finished = start_build(out, "--locale", "en", "--locale", "es", "--locale", "fr")
     assert finished.wait(timeout=120) == 0
     assert not list(out.rglob("*.tmp"))
     assert_output_is_consistent(out)

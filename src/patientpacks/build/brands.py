@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import ConfigError
+from ..errors import ConfigError, LogoError
 from ..model import Brand, Colours, Contact, Logo, OutputProfile, Pack, ParameterValue
+from .brand_values import check_characters, check_phone_number
 from .config import ID, Table, key_line, parameters, read_toml
 from .contrast import contrast_failures
 from .jurisdictions import COUNTRY
+from .logos import check_logo
 
 PAPER_SIZES = ("A4", "Letter")
 LOGO_SUFFIXES = (".svg", ".png")
@@ -19,7 +21,9 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 def load_brand(path: Path) -> Brand:
-    top = Table(read_toml(path), path)
+    data = read_toml(path)
+    check_characters(data, path)
+    top = Table(data, path)
     top.reject_unknown(
         {
             "name",
@@ -50,6 +54,12 @@ def load_brand(path: Path) -> Brand:
         raise logo.error("file", f"must be an SVG or PNG file, not {logo_path.name!r}")
     if not logo_path.is_file():
         raise logo.error("file", f"logo file not found: {logo_path}")
+    try:
+        check_logo(logo_path)
+    except LogoError as error:
+        raise ConfigError(
+            f"{logo.text('file')} {error}", path=path, line=key_line(path, "logo", "file"), key="logo.file"
+        ) from None
 
     colours = top.table("colours")
     colours.reject_unknown({"primary", "accent"})
@@ -65,6 +75,11 @@ def load_brand(path: Path) -> Brand:
 
     contact = top.table("contact")
     contact.reject_unknown({"phone", "email", "address", "website", "hours", "out_of_hours_phone"})
+    # What a phone can dial, character by character, here; whether the
+    # brand's country can dial it is phones.py's (a draft reason, not an error).
+    check_phone_number(contact, "phone")
+    check_phone_number(contact, "out_of_hours_phone", optional=True)
+    check_phone_number(top, "emergency_number", optional=True)
     country = top.text("country")
     if not COUNTRY.fullmatch(country):
         raise top.error("country", f'must be an ISO 3166 country code such as "GB" or "US", not {country!r}')

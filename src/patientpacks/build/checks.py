@@ -13,16 +13,29 @@ from datetime import date
 
 from ..errors import shown_path
 from ..jobs import Job
-from .catalogue_reader import MessageKey
-from .catalogues import REVIEW_LASTS, LoadedCatalogue
+from ..model import SignOff
+from .catalogue_reader import DOMAIN, MessageKey
+from .catalogues import LoadedCatalogue
 from .phones import brand_phone_numbers
+from .signoffs import REVIEW_LASTS, lapsed, review_due
 
 InputCheck = Callable[[Job, LoadedCatalogue, date], "str | None"]
 
 
 def pack_not_signed_off(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
-    if not job.pack.signoff.signed_off:
-        return f"clinical content not signed off ({shown_path(job.pack.source_file)}: signoff.by is empty)"
+    signoff = job.pack.signoff
+    if signoff.problem:
+        return f"clinical sign-off cannot be used: {signoff.problem}"
+    if not signoff.signed_off:
+        return (
+            f"clinical content not signed off ({shown_path(signoff.path)} does not exist: "
+            f"a clinician runs `patientpacks signoff {job.pack.id} --by NAME`)"
+        )
+    if signoff.changes:
+        return (
+            f"changed since clinical sign-off: {len(signoff.changes)} message(s) or setting(s) "
+            f"({shown_path(signoff.path)}; `patientpacks check` lists them)"
+        )
     return None
 
 
@@ -43,29 +56,42 @@ def safety_notes_not_checked_against_label(job: Job, catalogue: LoadedCatalogue,
 
 def translation_not_reviewed(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
     # Every catalogue of the chain: a variety's override (es_US) and its language's (es).
-    unreviewed = [path for path, review in catalogue.reviews if not review.reviewed]
-    if unreviewed:
-        return "; ".join(
-            f"translation not reviewed ({shown_path(path)}: "
-            "the header comment's Reviewed-By: and Reviewed-On: lines are empty)"
-            for path in unreviewed
+    return "; ".join(filter(None, map(_not_reviewed, catalogue.reviews))) or None
+
+
+def _not_reviewed(review: SignOff) -> str | None:
+    assert review.path is not None  # a translation review is always read from its file
+    locale = review.path.parent.parent.name
+    if review.problem:
+        return f"translation sign-off cannot be used: {review.problem}"
+    if not review.signed_off:
+        return (
+            f"translation not reviewed ({shown_path(review.path)} does not exist: "
+            f"a qualified reviewer runs `patientpacks review {locale} --by NAME`)"
+        )
+    if review.changes:
+        return (
+            f"changed since review: {len(review.changes)} message(s) "
+            f"({shown_path(review.path.with_name(DOMAIN + '.po'))}; "
+            f"`patientpacks check --locale {locale}` lists them)"
         )
     return None
 
 
 def translation_past_review_date(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
-    lapsed = []
-    for path, review in catalogue.reviews:
-        if review.lapsed(today):
+    reasons = []
+    for review in catalogue.reviews:
+        if lapsed(review, today):
             basis = (
-                "its Review-Due: line"
-                if review.review_due
-                else f"{REVIEW_LASTS.days} days after Reviewed-On: {review.reviewed_on}"
+                "its due date"
+                if review.due
+                else f"{REVIEW_LASTS.days} days after it was reviewed on {review.on}"
             )
-            lapsed.append(
-                f"translation past its review-due date {review.due.isoformat()} ({shown_path(path)}: {basis})"
+            reasons.append(
+                f"translation past its review-due date {review_due(review).isoformat()} "
+                f"({shown_path(review.path)}: {basis})"
             )
-    return "; ".join(lapsed) or None
+    return "; ".join(reasons) or None
 
 
 def brand_text_not_in_leaflet_language(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:

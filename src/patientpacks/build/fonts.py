@@ -19,7 +19,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ConfigError
+from ..errors import CatalogueError, ConfigError
+from .catalogue_reader import catalogue_bytes
 from .config import read_toml
 
 FACES = ("regular", "bold", "italic", "bold-italic")
@@ -303,7 +304,16 @@ def cids_numbered_as_glyphs(font_data: bytes) -> bytes:
 def project_text(paths: list[Path]) -> str:
     """Every character of the given input files (catalogues, templates, pack
     and brand files): a superset of what any leaflet can print."""
-    return "".join(path.read_text(encoding="utf-8", errors="ignore") for path in paths)
+    return "".join(map(_input_text, paths))
+
+
+def _input_text(path: Path) -> str:
+    if path.suffix != ".po":
+        return path.read_text(encoding="utf-8", errors="ignore")
+    try:  # a catalogue is read only if it is one (a file of the project, of a sensible size)
+        return catalogue_bytes(path).decode("utf-8", errors="ignore")
+    except CatalogueError:
+        return ""  # its leaflets are not built, and the build says why
 
 
 def prepare_subsets(project_root: Path) -> None:

@@ -9,18 +9,19 @@ a saved catalogue, template or stylesheet shows on the next leaflet.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from pathlib import Path
 
-from ..errors import CatalogueError, MissingSafetyTranslationError
+from ..errors import MissingSafetyTranslationError
 from ..jobs import Job, Leaflet, TreatmentRecord
 from ..model import Project
-from .catalogues import LoadedCatalogue, RecordingTranslations, load_catalogue, source_catalogue, with_base
+from .catalogue_cache import CatalogueCache
+from .catalogues import LoadedCatalogue, RecordingTranslations, with_base
 from .checks import input_reasons, page_budget_reason, second_language_reasons, untranslated_messages_reason
 from .fonts import FontSetup, load_font_setup
 from .render_html import SecondLanguage, make_environment, render_leaflet_html, render_second_language
 from .render_pdf import LeafletRenderer, renderer_inputs_key
+from .translation_rules import TranslationRules, load_translation_rules
 
 
 class LeafletBuilder:
@@ -37,29 +38,18 @@ class LeafletBuilder:
         self.watch_files = watch_files
         self.environment = make_environment(project, watch_files=watch_files)
         self.renderer = LeafletRenderer(project)
-        #: Compiled catalogues by locale, path and the SHA-256 of the file
-        #: ("" when files are not watched).
-        self._catalogues: dict[tuple[str, Path, str], LoadedCatalogue] = {}
+        self._catalogues = CatalogueCache(watch_files=watch_files)
 
     @property
     def fonts(self) -> FontSetup:
         return load_font_setup(self.project.fonts_dir)  # read again when fonts.toml changes
 
+    @property
+    def rules(self) -> TranslationRules:
+        return load_translation_rules(self.project.templates_dir)  # read again when the file changes
+
     def _catalogue(self, locale: str, path: Path | None) -> LoadedCatalogue:
-        if path is None:
-            return source_catalogue()
-        if not self.watch_files and (locale, path, "") in self._catalogues:
-            return self._catalogues[(locale, path, "")]
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CatalogueError(f"cannot be read: {error.strerror}", path=path) from None
-        key = (locale, path, hashlib.sha256(data).hexdigest() if self.watch_files else "")
-        if key not in self._catalogues:
-            for stale in [cached for cached in self._catalogues if cached[:2] == key[:2]]:
-                del self._catalogues[stale]
-            self._catalogues[key] = load_catalogue(path, locale, data=data)
-        return self._catalogues[key]
+        return self._catalogues.get(locale, path, self.rules)
 
     def _chain(self, locale: str, path: Path | None, variety: str, override: Path | None) -> LoadedCatalogue:
         """A leaflet's catalogues: its variety's override (if any) over its
@@ -94,6 +84,7 @@ class LeafletBuilder:
             catalogue,
             draft=draft,
             font_stack=self.renderer.css_font_stack(self.fonts.stack_for(job.locale)),
+            draft_mark=self.rules.draft_mark(job.locale),
             template_name=template_name,
             second=second,
             treatment=treatment,
@@ -113,6 +104,7 @@ class LeafletBuilder:
             job,
             catalogue,
             font_stack=self.renderer.css_font_stack(self.fonts.stack_for(job.second_text_locale)),
+            draft_mark=self.rules.draft_mark(job.second_text_locale),
         )
         _refuse_missing_safety(record, catalogue)
         reasons = second_language_reasons(job, catalogue, self.today)

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..errors import ConfigError, PatientPacksError, UsageError
 from ..model import Brand, Jurisdiction, Pack, Project
 from .brands import check_brand_parameters, load_brand
+from .catalogue_reader import catalogue_bytes
 from .catalogues import (
     SOURCE_LOCALE,
     catalogue_path,
@@ -96,11 +97,17 @@ def load_inputs(project: Project, options: BuildOptions) -> LoadedInputs:
             inputs.errors[("brand", brand_id)] = error
     _load_jurisdictions(project, inputs)
     for locale in [*locales, *second_locales]:
-        inputs.catalogues[locale] = (
+        path = (
             None
             if catalogue_locale[locale] == SOURCE_LOCALE
             else catalogue_path(project.locales_dir, catalogue_locale[locale])
         )
+        inputs.catalogues[locale] = path
+        try:  # a file that is no catalogue is not read, not even to hash it
+            if path is not None:
+                catalogue_bytes(path)
+        except PatientPacksError as error:
+            inputs.errors[("locale", locale)] = error
     inputs.locales = locales
     return inputs
 

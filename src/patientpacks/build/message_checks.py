@@ -1,26 +1,67 @@
-"""Checks of one catalogue message, for translators and for the build.
+"""Checks of one catalogue message: whether its translation may be printed.
 
-Each check returns the problems a translator must fix, as text (``check``
-adds the file and line). The build uses the same checks to refuse a
-translation whose markup or placeholders differ from its source: such a
-translation is never passed to the renderer (see catalogue_reader.py).
+The catalogue reader (catalogue_reader.py) runs them for the build, ``check``
+and ``stats`` alike. Each is a small function that returns the problems a
+translator must fix, as text ending with the message's source (the reader
+adds the file and line). A translation is HTML to the templates (Jinja's
+i18n extension marks it safe), so the checks read what it prints: its inline
+tags left out, its character references (``&nbsp;``, ``&#x202E;``) decoded.
 """
 
 from __future__ import annotations
 
+import html
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from babel import Locale
 from babel.messages.catalog import Message
+
+from .digits import locale_digits
+from .translation_rules import NO_RULES, MessageKey, TranslationRules
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[#0\- +]*\d*(?:\.\d+)?([a-zA-Z%])|%[#0\- +]*\d*(?:\.\d+)?[a-zA-Z%]")
 _TAG = re.compile(r"<[^>]*>")
+#: A placeholder in the printed text: no catalogue holds NUL (po_syntax.py), and it is no letter or digit.
+PLACEHOLDER_MARK = "\0"
+#: Bidi isolates (UAX #9): their effect ends at U+2069 POP DIRECTIONAL ISOLATE.
+_ISOLATES = "\u2066\u2067\u2068"
+_POP_ISOLATE = "\u2069"
+#: Every other bidi control: the embeddings, the overrides, their pop, and the marks.
+_OTHER_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u200e\u200f\u061c"
+
+
+@dataclass(frozen=True)
+class Language:
+    """What the checks need to know about a catalogue's language."""
+
+    code: str
+    nplurals: int
+    #: Its ten digits, 0 to 9 (digits.py).
+    digits: str
+    rules: TranslationRules = NO_RULES
+
+    @classmethod
+    def of(cls, code: str, nplurals: int, rules: TranslationRules = NO_RULES) -> Language:
+        return cls(code, nplurals, locale_digits(Locale.parse(code)), rules)
 
 
 def forms(value: str | tuple[str, ...]) -> tuple[str, ...]:
     """A message's id or string as a tuple: one item, or one per plural form."""
     return value if isinstance(value, tuple) else (value,)
+
+
+def message_key(message: Message) -> MessageKey:
+    return (message.context, forms(message.id)[0])
+
+
+def source_text(message: Message) -> str:
+    """The start of a message's source, as problems quote it."""
+    text = forms(message.id)[0]
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def placeholders(text: str) -> Counter[str]:
@@ -33,23 +74,53 @@ def inline_tags(text: str) -> Counter[str]:
     return Counter(_TAG.findall(text))
 
 
-def untranslated(message: Message, nplurals: int) -> list[str]:
+def printed_text(text: str) -> str:
+    """What a message prints: inline tags left out, character references
+    decoded as the HTML parser decodes them, and each placeholder as
+    PLACEHOLDER_MARK."""
+    return html.unescape(_TAG.sub("", _PLACEHOLDER.sub(PLACEHOLDER_MARK, text)))
+
+
+def _has_words(text: str) -> bool:  # a letter or a digit
+    return any(unicodedata.category(character)[0] in "LN" for character in text)
+
+
+def _named(character: str) -> str:
+    return f"U+{ord(character):04X} {unicodedata.name(character, '(unnamed)')}"
+
+
+# --- Whether there is a translation ---------------------------------------------
+
+
+def untranslated(message: Message, language: Language) -> list[str]:
+    """Fuzzy, empty, or printing no words where its source has some: a
+    space, a zero-width space, ``&nbsp;`` or a full stop would make a line of
+    the leaflet vanish."""
+    source = source_text(message)
     if message.fuzzy:
-        return [f"fuzzy (the source changed; check and remove the fuzzy flag): {source_text(message)!r}"]
+        return [f"fuzzy (the source changed; check and remove the fuzzy flag): {source!r}"]
     if not all(forms(message.string)):
-        return [f"untranslated: {source_text(message)!r}"]
+        return [f"untranslated: {source!r}"]
+    if _has_words(printed_text(forms(message.id)[0])):
+        for form in forms(message.string):
+            if not _has_words(printed_text(form)):
+                return [f"untranslated: the translation {form!r} prints no words: {source!r}"]
     return []
 
 
-def plural_form_count(message: Message, nplurals: int) -> list[str]:
-    if isinstance(message.id, tuple) and len(forms(message.string)) != nplurals:
+def plural_form_count(message: Message, language: Language) -> list[str]:
+    if isinstance(message.id, tuple) and len(forms(message.string)) != language.nplurals:
         return [
-            f"has {len(forms(message.string))} plural forms, the Plural-Forms header says {nplurals}: {source_text(message)!r}"
+            f"has {len(forms(message.string))} plural forms, the Plural-Forms header says "
+            f"{language.nplurals}: {source_text(message)!r}"
         ]
     return []
 
 
-def placeholder_mismatch(message: Message, nplurals: int) -> list[str]:
+# --- Whether a translation may be printed ---------------------------------------
+
+
+def placeholder_mismatch(message: Message, language: Language) -> list[str]:
     expected = placeholders(forms(message.id)[-1])
     problems = []
     for form in filter(None, forms(message.string)):
@@ -76,7 +147,7 @@ def placeholder_mismatch(message: Message, nplurals: int) -> list[str]:
     return problems
 
 
-def markup_mismatch(message: Message, nplurals: int) -> list[str]:
+def markup_mismatch(message: Message, language: Language) -> list[str]:
     allowed = inline_tags(forms(message.id)[0])
     problems = []
     for form in filter(None, forms(message.string)):
@@ -93,22 +164,159 @@ def markup_mismatch(message: Message, nplurals: int) -> list[str]:
     return problems
 
 
-def source_text(message: Message) -> str:
-    """The start of a message's source, as problems quote it."""
-    text = forms(message.id)[0]
-    return text if len(text) <= 60 else text[:57] + "..."
+def bidi_controls(message: Message, language: Language) -> list[str]:
+    """Unicode's bidi controls reorder the text around them: an override
+    prints "41" as "14", an isolate left open moves the emergency number that
+    follows the message to the end of the line. A translation may use only
+    isolate pairs (U+2066, U+2067 or U+2068, closed by U+2069), closed within
+    the message and around its own words, never around a placeholder (the
+    values are isolated already). Embeddings, overrides and marks are refused
+    in every language: Unicode (UAX #9) and the W3C recommend isolates
+    instead, and none of the shipped catalogues uses one."""
+    problems = []
+    for form in filter(None, forms(message.string)):
+        if problem := _bidi_problem(printed_text(form)):
+            problems.append(f"{problem}: {source_text(message)!r}")
+    return problems
 
 
-MESSAGE_CHECKS: list[Callable[[Message, int], list[str]]] = [
-    untranslated,
-    plural_form_count,
+def _bidi_problem(text: str) -> str | None:
+    opened: list[str] = []
+    placeholder_inside: str | None = None
+    for character in text:
+        if character in _OTHER_BIDI_CONTROLS:
+            return (
+                f"has the bidi control {_named(character)}, which reorders the text around it: remove it "
+                "(to set off words in the other direction, put them between U+2066, U+2067 or U+2068 "
+                "and U+2069)"
+            )
+        if character in _ISOLATES:
+            opened.append(character)
+        elif character == _POP_ISOLATE:
+            if not opened:
+                return f"closes a bidi isolate it did not open ({_named(character)}): remove it"
+            opened.pop()
+        elif character == PLACEHOLDER_MARK and opened:
+            placeholder_inside = placeholder_inside or opened[-1]
+    if opened:
+        return (
+            f"leaves a bidi isolate open ({_named(opened[-1])}), which would reorder the text after it, "
+            "to the end of the line: close it with U+2069"
+        )
+    if placeholder_inside:
+        return (
+            f"puts a placeholder inside a bidi isolate ({_named(placeholder_inside)} … U+2069): an "
+            "isolate may hold only the translation's own words"
+        )
+    return None
+
+
+def foreign_digits(message: Message, language: Language) -> list[str]:
+    """A digit of another numbering system (an Arabic-Indic ٣ in Spanish, a
+    full-width ４, a superscript ²) prints from a fallback font, or reads as
+    something else: a translation writes numbers with its locale's digits,
+    as the leaflet's own numbers are (digits.py)."""
+    problems = []
+    for form in filter(None, forms(message.string)):
+        foreign = [
+            character
+            for character in printed_text(form)
+            if unicodedata.digit(character, None) is not None and character not in language.digits
+        ]
+        if foreign:
+            problems.append(
+                f"writes the digit {_named(foreign[0])}; {language.code} writes numbers with the digits "
+                f"{language.digits}: {source_text(message)!r}"
+            )
+    return problems
+
+
+def hidden_characters_in_numbers(message: Message, language: Language) -> list[str]:
+    """An invisible character inside or beside a number (a zero-width space,
+    a joiner, a soft hyphen, a bidi isolate) or a combining mark on a digit
+    hides what the number is from every check and from a search of the PDF,
+    and can change how it prints."""
+    problems = []
+    for form in filter(None, forms(message.string)):
+        text = printed_text(form)
+        for index, character in enumerate(text):
+            category = unicodedata.category(character)
+            after_digit = index > 0 and text[index - 1].isdigit()
+            before_digit = index + 1 < len(text) and text[index + 1].isdigit()
+            if (category == "Cf" and (after_digit or before_digit)) or (
+                category in ("Mn", "Me") and after_digit
+            ):
+                problems.append(
+                    f"has {_named(character)} inside or beside a number: remove it: {source_text(message)!r}"
+                )
+                break
+    return problems
+
+
+def changed_numbers(message: Message, language: Language) -> list[str]:
+    """A translation carries the numbers its source writes in digits (after
+    its placeholders are left out), no more and no fewer, in any order: "3 to
+    4 months" is never "30 a 40 meses", and no number is added ("LLAME AL
+    112"). Numbers the source writes as words are not compared. For a plural
+    message, each form may carry the numbers of either source form; a
+    translation a reviewer accepted may carry the numbers listed for it in
+    templates/translation_rules.toml."""
+    sources = [numbers_in(text) for text in forms(message.id)]
+    accepted = sources + language.rules.numbers_accepted(language.code, message_key(message))
+    for form in filter(None, forms(message.string)):
+        found = numbers_in(form)
+        if found not in accepted:
+            return [
+                f"numbers differ from the source (the source has {_listed(sources[-1])}, the translation "
+                f"{_listed(found)}): {source_text(message)!r}"
+            ]
+    return []
+
+
+def numbers_in(text: str) -> Counter[str]:
+    """The numbers a message prints in digits (of any script: int() reads them all), as their values."""
+    return Counter(str(int(run)) for run in re.findall(r"\d+", printed_text(text)))
+
+
+def _listed(numbers: Counter[str]) -> str:
+    return ", ".join(sorted(numbers.elements(), key=int)) or "none"
+
+
+def printed_length(text: str) -> int:
+    """How many characters a message prints, placeholders and inline tags
+    left out; a wide character (CJK) counts as two, as it takes about twice
+    the room of a Latin letter."""
+    printed = printed_text(text).replace(PLACEHOLDER_MARK, "")
+    return sum(2 if unicodedata.east_asian_width(character) in "WF" else 1 for character in printed)
+
+
+def over_length_budget(message: Message, rules: TranslationRules) -> list[str]:
+    """A translation longer than its message's budget (templates/translation_rules.toml);
+    ``check`` reports it (the translation still prints: the layout check sees whether it fits)."""
+    budget = rules.length_budget(message_key(message))
+    if budget is None:
+        return []
+    return [
+        f"{length} characters, over the budget of {budget.characters} for {budget.where} "
+        f"(templates/translation_rules.toml): shorten it: {source_text(message)!r}"
+        for form in filter(None, forms(message.string))
+        if (length := printed_length(form)) > budget.characters
+    ][:1]
+
+
+#: What keeps a translation from being printed, in the order they are reported.
+UNUSABLE_CHECKS: tuple[Callable[[Message, Language], list[str]], ...] = (
     placeholder_mismatch,
     markup_mismatch,
-]
+    bidi_controls,
+    foreign_digits,
+    hidden_characters_in_numbers,
+    changed_numbers,
+)
 
 
-def unusable_translation(message: Message) -> list[str]:
-    """Why a translation may not be printed: its placeholders or its markup
-    differ from the source. A translation could otherwise crash the build or
-    inject markup (Jinja treats translations as safe HTML)."""
-    return placeholder_mismatch(message, 0) + markup_mismatch(message, 0)
+def unusable_translation(message: Message, language: Language) -> list[str]:
+    """Why a translation may not be printed. A translation could otherwise
+    crash the build, inject markup (Jinja treats translations as safe HTML),
+    reorder or change a number, or print from a fallback font."""
+    return [problem for check in UNUSABLE_CHECKS for problem in check(message, language)]

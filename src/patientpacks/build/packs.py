@@ -7,10 +7,15 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..model import Pack, SignOff
+from ..model import Code, Pack
 from .config import Table, parameters, read_toml
+from .signoffs import PACK_SIGNOFF_FILE, pack_items, pack_settings, read_signoff
 
 PAGE_SIZES = ("A4", "A5", "Letter")
+#: A code system named as HL7 names it, by its OID (digits and dots).
+_OID = re.compile(r"[0-2](\.(0|[1-9][0-9]*))+")
+#: A code: letters, digits, dots and hyphens (SNOMED CT, RxNorm, ICD-10, LOINC).
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,63}")
 LAYOUTS = ("guide", "card")
 #: "half": one sheet folded in half, printed as a booklet of 4, 8, ... pages.
 FOLDS = ("none", "half")
@@ -20,7 +25,14 @@ ID_KEY = re.compile(r"[a-z][a-z0-9_]*")
 
 def load_pack(directory: Path) -> Pack:
     path = directory / "pack.toml"
-    top = Table(read_toml(path), path)
+    data = read_toml(path)
+    top = Table(data, path)
+    if "signoff" in data:
+        raise top.error(
+            "signoff",
+            f"a clinical sign-off is kept in {PACK_SIGNOFF_FILE}, bound to the text it approved: "
+            f"remove [signoff] and have the clinician run `patientpacks signoff {directory.name} --by NAME`",
+        )
     top.reject_unknown(
         {
             "id",
@@ -32,13 +44,13 @@ def load_pack(directory: Path) -> Pack:
             "page_size",
             "layout",
             "max_pages",
-            "signoff",
             "safety",
             "sources",
             "parameters",
             "print_shop",
             "sections",
             "jurisdiction_statements",
+            "codes",
         }
     )
     pack_id = top.text("id")
@@ -73,13 +85,6 @@ def load_pack(directory: Path) -> Pack:
     if max_pages < 1:
         raise top.error("max_pages", "must be at least 1")
 
-    signoff = top.table("signoff")
-    signoff.reject_unknown({"by", "on"})
-    signed_by = signoff.text("by", default="", allow_empty=True)
-    signed_on = signoff.get("on", date, default=None)
-    if signed_by and signed_on is None:
-        raise signoff.error("on", "is missing: give the date of the clinical sign-off")
-
     safety = top.table("safety")
     safety.reject_unknown({"label_revision"})
 
@@ -105,6 +110,7 @@ def load_pack(directory: Path) -> Pack:
 
     return Pack(
         id=pack_id,
+        codes=_codes(top, path),
         title=top.text("title"),
         directory=directory,
         template=template,
@@ -114,7 +120,9 @@ def load_pack(directory: Path) -> Pack:
         page_size=page_size,
         layout=layout,
         max_pages=max_pages,
-        signoff=SignOff(by=signed_by, on=signed_on),
+        signoff=read_signoff(
+            directory / PACK_SIGNOFF_FILE, lambda: pack_items(directory, pack_settings(data))
+        ),
         label_revision=safety.text("label_revision", allow_empty=True),
         sources=tuple(source.strip() for source in sources),
         parameters=parameters(top.table("parameters", required=False)),
@@ -123,3 +131,23 @@ def load_pack(directory: Path) -> Pack:
         sections=tuple(f"{directory.name}/sections/{name}" for name in sections),
         jurisdiction_statements=tuple(statements),
     )
+
+
+def _codes(top: Table, path: Path) -> tuple[Code, ...]:
+    """``[[codes]]``: each with ``system`` (an OID), ``code`` and ``display``."""
+    entries = top.get("codes", list, default=[])
+    codes = []
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            raise top.error("codes", f"entry {number} must be a table ([[codes]])")
+        table = Table(entry, path, f"codes[{number}].")
+        table.reject_unknown({"system", "code", "display"})
+        system, code = table.text("system"), table.text("code")
+        if not _OID.fullmatch(system):
+            raise table.error(
+                "system", f"must be the code system's OID, e.g. 2.16.840.1.113883.6.96, not {system!r}"
+            )
+        if not _CODE.fullmatch(code):
+            raise table.error("code", f"must be letters, digits, dots and hyphens, not {code!r}")
+        codes.append(Code(system=system, code=code, display=table.text("display")))
+    return tuple(codes)

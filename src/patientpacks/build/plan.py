@@ -10,7 +10,7 @@ import hashlib
 import importlib.metadata
 import itertools
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .. import __version__
 from ..errors import CatalogueError
@@ -26,9 +26,8 @@ from .catalogues import (
 from .fonts import load_font_setup
 from .load import LoadedInputs
 from .options import BuildOptions
-from .output import (
-    sha256_file,
-)
+from .output import is_file_inside, sha256_inside
+from .signoffs import signoff_path_of_catalogue
 
 #: The Python libraries whose version changes what a PDF holds: layout and
 #: PDF writing, dates and plural rules (CLDR), templates, font subsetting, the
@@ -128,8 +127,10 @@ class _InputHasher:
             parts.append(self.file(brand.output_profile.path))
         for catalogue in catalogues:
             if catalogue is not None:
+                review = signoff_path_of_catalogue(catalogue)
                 parts += [
                     self.file(catalogue),
+                    self.file(review) if review.is_file() else ("review", "none"),
                     ("translation past review", self.review_lapsed(catalogue, today)),
                 ]
         digest = hashlib.sha256()
@@ -162,6 +163,7 @@ def plan_jobs(
                 ("pack", pack_id),
                 ("brand", brand_id),
                 ("locale", locale),
+                ("locale", edition.second_locale),
                 ("jurisdiction", f"{pack_id}/{country}"),
             )
             if key in inputs.errors
@@ -251,10 +253,12 @@ def split_unchanged(
 
 
 def _intact(out_dir: Path, entry: dict, write_html: bool) -> bool:
-    pdf = out_dir / entry["path"]
-    if write_html and not pdf.with_suffix(".html").is_file():
+    """Whether the entry's PDF (and HTML, when asked for) is on disk as the
+    entry records it, reached without following a link."""
+    html = str(PurePosixPath(entry["path"]).with_suffix(".html"))
+    if write_html and not is_file_inside(out_dir, html):
         return False
-    return pdf.is_file() and sha256_file(pdf) == entry["sha256"]
+    return sha256_inside(out_dir, entry["path"]) == entry["sha256"]
 
 
 def refuse_unreadable_catalogues(jobs: list[Job]) -> tuple[list[Job], list[Failure]]:

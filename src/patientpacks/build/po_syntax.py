@@ -35,10 +35,18 @@ def first_problem(text: str) -> Problem | None:
     for number, line in enumerate(text.split("\n"), start=1):
         for character in line.rstrip("\r"):
             if character in _LINE_ENDS:
-                return (number, f"contains a {_LINE_ENDS[character]}; remove it")
+                return (
+                    number,
+                    f"contains a {_LINE_ENDS[character]}, which some editors show as a line break and "
+                    "others not at all: remove it (write \\n for a line break in a message)",
+                )
             if character != "\t" and unicodedata.category(character) == "Cc":
-                name = "a NUL byte" if character == "\0" else f"the control character U+{ord(character):04X}"
-                return (number, f"contains {name}; remove it")
+                name = (
+                    "a NUL byte, where C programs (msgfmt, gettext) cut the message short"
+                    if character == "\0"
+                    else f"the control character U+{ord(character):04X}, which editors do not show"
+                )
+                return (number, f"contains {name}: remove it")
     return _syntax_problem(text.split("\n")) or _plural_rule_problem(text)
 
 

@@ -52,7 +52,7 @@ _POLL_SECONDS = 0.2
 _builder: LeafletBuilder | None = None
 
 
-def _die_with_the_build() -> None:
+def die_with_the_build() -> None:
     """Ask Linux to kill this worker when the build process dies (even by
     SIGKILL), so that no orphan keeps rendering or holds the output lock it
     inherited. The standard library has no wrapper for prctl."""
@@ -69,7 +69,7 @@ _PR_SET_PDEATHSIG = 1
 def _start_worker(project: Project, today: date, limits: Limits) -> None:
     from .leaflet import LeafletBuilder  # imported by run_jobs before forking
 
-    _die_with_the_build()
+    die_with_the_build()
     # Ctrl-C on a terminal reaches every process of the group: the build
     # process alone decides what stops, and stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -122,13 +122,13 @@ def _outcome(future: Future, job: Job, limits: Limits) -> Leaflet | Failure:
         )
     except ProcessExpired as error:
         return Failure(
-            job.label, f"its worker process died while rendering it ({_death(error.exitcode, limits)})"
+            job.label, f"its worker process died while rendering it ({death_cause(error.exitcode, limits)})"
         )
     except Exception as error:  # the worker could not start, or its result could not be sent back
         return Failure(job.label, f"internal error, please report it: {type(error).__name__}: {error}")
 
 
-def _death(exitcode: int | None, limits: Limits) -> str:
+def death_cause(exitcode: int | None, limits: Limits) -> str:
     if exitcode is not None and exitcode < 0:
         try:
             name = signal.Signals(-exitcode).name

@@ -7,6 +7,8 @@ markup. Undefined variables are errors, not blanks.
 from __future__ import annotations
 
 import hashlib
+import html
+import re
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -27,6 +29,7 @@ from ..errors import TemplateError, shown_path
 from ..jobs import Job, TreatmentRecord
 from ..model import Jurisdiction, Project
 from .catalogues import LoadedCatalogue, RecordingTranslations, parse_locale
+from .digits import native_digits
 from .phones import brand_phone_numbers
 
 
@@ -39,13 +42,16 @@ class LeafletContext:
     direction: str
     page_size: str
     draft: bool
-    translation: Any  # TranslationReview, or None for the source locale
+    translation: Any  # the translation review (a SignOff), or None for the source locale
     clinic_hours: str
     font_stack: tuple[str, ...]
     counter_style: str
     edition: str
     edition_code: str
     qr_url: str
+    #: The draft words in the leaflet's language, from the project's
+    #: translation rules, never from its catalogue (translation_rules.py).
+    draft_mark: str
     #: The emergency number: the brand's, else its country's.
     emergency_number: str = ""
     #: The clinic's numbers as its country writes them ("" for none).
@@ -60,28 +66,12 @@ def _locale(context: jinja2.runtime.Context) -> Locale:
     return context["babel_locale"]
 
 
-#: Digits of the numbering systems CLDR makes the default for our locales.
-#: Babel formats numbers and dates with Latin digits only (its numbering
-#: systems change separators, not digits), so we convert them ourselves.
-_NATIVE_DIGITS = {
-    "arab": "٠١٢٣٤٥٦٧٨٩",
-    "arabext": "۰۱۲۳۴۵۶۷۸۹",
-    "deva": "०१२३४५६७८९",
-}
-
-
-#: CSS counter styles (page numbers, step numbers) for the same numbering systems.
+#: CSS counter styles (page numbers, step numbers) for the numbering systems of digits.py.
 _COUNTER_STYLES = {"arab": "arabic-indic", "arabext": "persian", "deva": "devanagari"}
 
 
 def counter_style(locale: Locale) -> str:
     return _COUNTER_STYLES.get(locale.default_numbering_system, "decimal")
-
-
-def native_digits(text: str, locale: Locale) -> str:
-    """``text`` with Latin digits in the locale's default numbering system (CLDR)."""
-    digits = _NATIVE_DIGITS.get(locale.default_numbering_system)
-    return text.translate(str.maketrans("0123456789", digits)) if digits else text
 
 
 @jinja2.pass_context
@@ -113,15 +103,29 @@ def _format_list(context: jinja2.runtime.Context, values: list[str]) -> str:
     return format_list([isolate(value) for value in values], locale=_locale(context))
 
 
+_TAG_OR_COMMENT = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
+_HTML_WHITESPACE = re.compile(r"[\t\n\f\r ]+")
+
+
+def plain_text(value: str) -> str:
+    """The text of a rendered translation, which is HTML (its inline tags,
+    character references), for where HTML does not go: an attribute, the
+    title, the PDF's metadata, an alt text. Autoescaping escapes it for
+    there. Unlike Jinja's ``striptags``, which splits at any Unicode space,
+    only HTML's whitespace is collapsed: a French no-break space stays."""
+    if not isinstance(value, markupsafe.Markup):
+        return value
+    return html.unescape(_HTML_WHITESPACE.sub(" ", _TAG_OR_COMMENT.sub("", value)).strip())
+
+
 def qr_code(url: str, title: str) -> markupsafe.Markup:
     """The QR code for ``url`` as inline SVG (vector, so it prints sharp at
     any size), drawn by segno; ``title`` is its text alternative, which
     WeasyPrint tags as the figure's alt text."""
     code = segno.make(url, error="m")
-    # The title comes from gettext already escaped as HTML; segno escapes it itself.
-    plain_title = title.unescape() if isinstance(title, markupsafe.Markup) else title
+    # The title comes from gettext as HTML: its text, which segno escapes itself.
     return markupsafe.Markup(
-        code.svg_inline(title=plain_title, omitsize=True, svgclass="qr-code", lineclass=None)
+        code.svg_inline(title=plain_text(title), omitsize=True, svgclass="qr-code", lineclass=None)
     )
 
 
@@ -165,6 +169,7 @@ def make_environment(project: Project, *, watch_files: bool = False) -> jinja2.E
         format_list=_format_list,
         isolate=isolate,
         qr_code=qr_code,
+        plain_text=plain_text,
     )
     return environment
 
@@ -182,16 +187,21 @@ class SecondLanguage:
     title: markupsafe.Markup
     sections: tuple[markupsafe.Markup, ...]
     safety_notes: markupsafe.Markup
-    draft_mark: str
 
 
 def _leaflet_context(
-    job: Job, locale: str, catalogue: LoadedCatalogue, *, draft: bool, font_stack: tuple[str, ...]
+    job: Job,
+    locale: str,
+    catalogue: LoadedCatalogue,
+    *,
+    draft: bool,
+    font_stack: tuple[str, ...],
+    draft_mark: str,
 ) -> LeafletContext:
     """``locale``: the variety the text is in (en_GB), whose CLDR data
     (dates, numbers) and language tag the leaflet takes."""
     babel_locale = parse_locale(locale)
-    reviews = [review for _, review in catalogue.reviews]
+    reviews = catalogue.reviews
     return LeafletContext(
         locale=locale,
         lang=locale.replace("_", "-"),
@@ -201,7 +211,7 @@ def _leaflet_context(
         # The small print says a translation is reviewed only when every
         # catalogue it comes from is.
         translation=next(
-            (review for review in reviews if not review.reviewed), reviews[0] if reviews else None
+            (review for review in reviews if not review.current), reviews[0] if reviews else None
         ),
         clinic_hours=job.clinic_hours_in(locale)[0],
         font_stack=font_stack,
@@ -211,6 +221,7 @@ def _leaflet_context(
         qr_url=job.qr_url,
         emergency_number=job.emergency_number,
         **_phones(job),
+        draft_mark=draft_mark,
     )
 
 
@@ -319,11 +330,19 @@ def _template_line(error: BaseException) -> tuple[str | None, int | None]:
 
 
 def render_second_language(
-    environment: jinja2.Environment, job: Job, catalogue: LoadedCatalogue, *, font_stack: tuple[str, ...]
+    environment: jinja2.Environment,
+    job: Job,
+    catalogue: LoadedCatalogue,
+    *,
+    font_stack: tuple[str, ...],
+    draft_mark: str,
 ) -> tuple[SecondLanguage, RecordingTranslations]:
     """The title, sections and safety notes of a bilingual edition's second
-    language, and the record of what was translated."""
-    leaflet = _leaflet_context(job, job.second_text_locale, catalogue, draft=False, font_stack=font_stack)
+    language (``draft_mark``: its draft words), and the record of what was
+    translated."""
+    leaflet = _leaflet_context(
+        job, job.second_text_locale, catalogue, draft=False, font_stack=font_stack, draft_mark=draft_mark
+    )
     names = [job.pack.title_template_name, "safety_notes.html", *job.pack.sections]
     (title, safety_notes, *sections), translations = _render_templates(
         environment, names, job, catalogue, leaflet
@@ -333,7 +352,6 @@ def render_second_language(
         title=markupsafe.Markup(title),
         sections=tuple(map(markupsafe.Markup, sections)),
         safety_notes=markupsafe.Markup(safety_notes),
-        draft_mark=translations.gettext("DRAFT — not for patient use"),
     )
     return second, translations
 
@@ -345,19 +363,38 @@ def render_leaflet_html(
     *,
     draft: bool,
     font_stack: tuple[str, ...],
+    draft_mark: str,
     template_name: str | None = None,
     second: SecondLanguage | None = None,
     treatment: TreatmentRecord | None = None,
 ) -> tuple[str, RecordingTranslations]:
     """Render one leaflet (or another template, such as the blank page that
     pads a booklet, with the leaflet's context); return its HTML and the
-    record of what was translated. ``treatment``: one patient's treatment
-    record, printed as plain text."""
+    record of what was translated. ``draft_mark``: the draft words in the
+    leaflet's language; ``treatment``: one patient's treatment record,
+    printed as plain text."""
     leaflet = replace(
-        _leaflet_context(job, job.text_locale, catalogue, draft=draft, font_stack=font_stack),
+        _leaflet_context(
+            job, job.text_locale, catalogue, draft=draft, font_stack=font_stack, draft_mark=draft_mark
+        ),
         treatment=treatment,
     )
     (html,), translations = _render_templates(
         environment, [template_name or job.pack.template_name], job, catalogue, leaflet, second
     )
     return html, translations
+
+
+def render_title(environment: jinja2.Environment, job: Job, catalogue: LoadedCatalogue) -> str:
+    """A leaflet's title in its language, as plain text (for listings: the
+    server's pages), rendered from the pack's title template as the leaflet
+    renders it."""
+    leaflet = _leaflet_context(job, job.text_locale, catalogue, draft=False, font_stack=(), draft_mark="")
+    (title,), _ = _render_templates(environment, [job.pack.title_template_name], job, catalogue, leaflet)
+    return " ".join(markupsafe.Markup(title).striptags().split())
+
+
+def format_long_date(value: date, locale: str) -> str:
+    """A date as the leaflets print it (CLDR's long format, the locale's digits)."""
+    babel_locale = parse_locale(locale)
+    return native_digits(format_date(value, format="long", locale=babel_locale), babel_locale)

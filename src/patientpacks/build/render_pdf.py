@@ -2,14 +2,20 @@
 
 The renderer only ever reads files under the project's asset folders: every
 ``HTML()`` and ``CSS()`` gets the same locked-down URL fetcher, and a refused
-fetch stops the leaflet with an error instead of leaving a blank.
+fetch stops the leaflet with an error instead of leaving a blank. What
+WeasyPrint logs as an error while it lays out and writes a leaflet (an
+image it could not load or draw, a stylesheet it could not read) fails the
+leaflet too: WeasyPrint logs it and goes on, drawing nothing or the alt text.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import mimetypes
 import string
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -18,6 +24,7 @@ import jinja2
 from weasyprint import CSS, HTML
 from weasyprint.document import Document, Page
 from weasyprint.formatting_structure.boxes import Box, MarginBox
+from weasyprint.logger import LOGGER
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -63,6 +70,30 @@ class ProjectAssetFetcher(URLFetcher):
         return URLFetcherResponse(
             path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type}
         )
+
+
+class _ErrorRecorder(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _failing_on_logged_errors() -> Iterator[None]:
+    """Raise RenderError when WeasyPrint logs an error inside the block.
+    An SVG it cannot draw is one: it catches every exception while drawing
+    one (a refused fetch included) and logs it."""
+    recorder = _ErrorRecorder()
+    LOGGER.addHandler(recorder)
+    try:
+        yield
+    finally:
+        LOGGER.removeHandler(recorder)
+    if recorder.messages:
+        raise RenderError(f"WeasyPrint could not draw all of it: {recorder.messages[0][:300]}")
 
 
 def font_face_rules(project: Project, faces: tuple[FontFace, ...]) -> str:
@@ -187,13 +218,14 @@ class LeafletRenderer:
 
     def _layout(self, html: str, job: Job) -> Document:
         print_shop = self._print_shop(job)
-        return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
-            stylesheets=self.stylesheets,
-            font_config=self.font_config,
-            pdf_variant=job.edition.pdf_variant,
-            output_intent=job.edition.output_intent,
-            color_profiles=print_shop.color_profiles if print_shop else None,
-        )
+        with _failing_on_logged_errors():
+            return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+                stylesheets=self.stylesheets,
+                font_config=self.font_config,
+                pdf_variant=job.edition.pdf_variant,
+                output_intent=job.edition.output_intent,
+                color_profiles=print_shop.color_profiles if print_shop else None,
+            )
 
     def render(
         self, html: str, job: Job, blank_page_html: str | None = None
@@ -222,7 +254,7 @@ class LeafletRenderer:
                 "output_intent": job.edition.output_intent,
             }
             print_shop = self._print_shop(job)
-            with fixed_document_id(job.inputs_sha256):
+            with fixed_document_id(job.inputs_sha256), _failing_on_logged_errors():
                 pdf = (
                     print_shop.write_pdf(document, **options) if print_shop else document.write_pdf(**options)
                 )

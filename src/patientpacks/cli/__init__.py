@@ -26,8 +26,11 @@ COMMANDS = {
     "init": "translate",
     "stats": "translate",
     "check": "translate",
+    "review": "translate",
+    "signoff": "translate",
     "pseudo": "translate",
     "merge-manifests": "manifests",
+    "serve": "serve",
 }
 
 __all__ = ["COMMANDS", "EXIT_CODES", "main"]

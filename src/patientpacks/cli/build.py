@@ -25,7 +25,7 @@ from .common import (
     shard,
     whole_number,
 )
-from .progress import BuildProgress
+from .progress import BuildProgress, draft_reasons_summary
 
 DESCRIPTION = """\
 Build branded patient leaflets (PDF) for every pack x locale x brand found in
@@ -35,7 +35,8 @@ give the same bytes. Other editions are built beside it on request.
 
 A leaflet is publishable only when its pack is clinically signed off and not
 past its review date, its safety notes are checked against a product label, and
-its catalogue is complete and reviewed. Otherwise it is built as a draft, with
+its catalogue is complete and reviewed, with nothing changed since either
+sign-off. Otherwise it is built as a draft, with
 a "DRAFT - not for patient use" mark on every page, and the manifest says why.
 """
 
@@ -56,6 +57,8 @@ translator commands (each has --help):
   patientpacks init LOCALE    start a catalogue for any CLDR language
   patientpacks stats [--json] translated, fuzzy, untranslated per locale and pack
   patientpacks check [--locale X]   everything a translator must fix
+  patientpacks review LOCALE --by NAME   sign off a translation as it is now
+  patientpacks signoff PACK --by NAME    sign off a pack's clinical content as it is now
   patientpacks pseudo         regenerate the pseudo-locale en_XA
 
 other commands:
@@ -91,10 +94,10 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--jobs",
-        type=whole_number(1, 64),
+        type=whole_number(1, api.MAX_JOBS),
         default=None,
         metavar="N",
-        help="worker processes, 1 to 64 (default: the number of cores)",
+        help=f"worker processes, 1 to {api.MAX_JOBS} (default: the number of cores)",
     )
     parser.add_argument(
         "--html", action="store_true", help="also write each leaflet's HTML beside its PDF, for inspection"
@@ -138,12 +141,18 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--memory-limit",
-        type=whole_number(256, 1_048_576),
+        type=whole_number(*api.MEMORY_LIMIT_MB),
         default=Limits.memory_mb,
         metavar="MB",
         help="stop a leaflet whose worker needs more memory (default: %(default)s)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only failures and the summary")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="a line for every leaflet with its draft reasons, and every failure in full",
+    )
     parser.add_argument("--version", action="version", version=f"patientpacks {__version__}")
     return parser
 
@@ -182,10 +191,12 @@ def _build_options(project: Project, arguments: argparse.Namespace) -> BuildOpti
 
 def run_build(project: Project, arguments: argparse.Namespace) -> int:
     options = _build_options(project, arguments)
-    progress = BuildProgress(quiet=arguments.quiet)
+    progress = BuildProgress(quiet=arguments.quiet, verbose=arguments.verbose)
     stop = threading.Event()
     with progress, _stop_on_signals(stop):
         report = api.build(project, options, on_result=progress.result, on_start=progress.start, stop=stop)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if report.interrupted:
         print(
             f"interrupted: {len(report.built)} leaflet(s) written and listed in {report.manifest_path}; "
@@ -193,6 +204,8 @@ def run_build(project: Project, arguments: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERRUPTED
+    for line in progress.repeated_failures():
+        print(line, file=sys.stderr)
     drafts = report.draft_count
     total = len(report.built) + len(report.unchanged)
     print(
@@ -200,7 +213,9 @@ def run_build(project: Project, arguments: argparse.Namespace) -> int:
         f"{total - drafts} publishable, {drafts} draft(s). Manifest: {report.manifest_path}"
     )
     if drafts:
-        print("Draft reasons are listed per leaflet in the manifest.")
+        print("Why the drafts are drafts (each reason once; -v and the manifest list them per leaflet):")
+        for line in draft_reasons_summary([*report.built, *report.unchanged]):
+            print(line)
     if report.failures or (arguments.strict and drafts):
         return EXIT_FAILED
     return EXIT_OK

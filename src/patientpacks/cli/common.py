@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from .. import api
@@ -17,7 +17,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 #: The command line is wrong: an unknown command, option, pack, brand or locale, a bad value.
 EXIT_USAGE = 2
-#: A project file is invalid or the output folder cannot be used, so the command could not run.
+#: A project file or a manifest is invalid, or the output folder cannot be used: the command did not run.
 EXIT_PROJECT = 3
 #: Stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).
 EXIT_INTERRUPTED = 130
@@ -27,7 +27,7 @@ EXIT_CODES = {
     EXIT_OK: "done: every leaflet was built (drafts included, unless --strict)",
     EXIT_FAILED: "a leaflet failed to build, or --strict and a leaflet is a draft; check found a problem",
     EXIT_USAGE: "the command line is wrong (unknown command, option, pack, brand or locale; a bad value)",
-    EXIT_PROJECT: "a project file is invalid or the output folder cannot be used; nothing was built",
+    EXIT_PROJECT: "a project file or a manifest is invalid, or the output folder cannot be used; nothing was built",
     EXIT_INTERRUPTED: "stopped by Ctrl-C or SIGTERM; what was written is complete and in the manifest",
 }
 
@@ -67,10 +67,19 @@ def resolve_project(arguments: argparse.Namespace, project_root: Path | None) ->
     return api.open_project(folder)
 
 
-# --- Argument types: each says what it wants -----------------------------------
+# --- Argument types: each says what it wants ---------------------------------
+# The text is read here; what values are allowed, the build's options decide
+# (api.check_*), so that the API refuses the same values the command line does.
 
 
-def whole_number(low: int, high: int):
+def _allowed(check: Callable[..., object], *arguments: object) -> None:
+    try:
+        check(*arguments)
+    except UsageError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
+
+
+def whole_number(low: int, high: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -78,8 +87,7 @@ def whole_number(low: int, high: int):
             raise argparse.ArgumentTypeError(
                 f"must be a whole number from {low} to {high}, not {text!r}"
             ) from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"must be a whole number from {low} to {high}, not {value}")
+        _allowed(api.check_whole_number, value, low, high)
         return value
 
     return parse
@@ -90,8 +98,7 @@ def seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a number of seconds, not {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0 seconds (and finite), not {text}")
+    _allowed(api.check_seconds, value)
     return value
 
 
@@ -100,8 +107,7 @@ def shard(text: str) -> tuple[int, int]:
         number, count = (int(part) for part in text.split("/"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"use K/N, e.g. 2/4, not {text!r}") from None
-    if not 1 <= number <= count <= 1000:
-        raise argparse.ArgumentTypeError(f"K must be from 1 to N, and N at most 1000, not {text}")
+    _allowed(api.check_shard, (number, count))
     return number, count
 
 

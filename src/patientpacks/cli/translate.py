@@ -1,4 +1,5 @@
-"""The translator's commands: ``patientpacks extract``, ``update``, ``init``, ``stats``, ``check``, ``pseudo``."""
+"""The translator's commands: ``patientpacks extract``, ``update``, ``init``, ``stats``, ``check``,
+``review``, ``signoff``, ``pseudo``."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 import json
 import sys
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,13 +54,56 @@ def make_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 1 on warnings too (sections that read above the target grade)",
     )
+    review_parser = commands.add_parser(
+        "review",
+        help="sign off the translation of LOCALE as it is now (writes review.toml beside the catalogue)",
+    )
+    review_parser.add_argument("locale", help="the catalogue reviewed, e.g. es")
+    signoff_parser = commands.add_parser(
+        "signoff", help="sign off a pack's clinical content as it is now (writes packs/PACK/signoff.toml)"
+    )
+    signoff_parser.add_argument("pack", help="the pack checked, e.g. aftercare-card")
+    for subparser in (review_parser, signoff_parser):
+        subparser.add_argument(
+            "--by", required=True, metavar="NAME", help="who signed off, with qualification"
+        )
+        subparser.add_argument(
+            "--on",
+            type=_date,
+            default=None,
+            metavar="YYYY-MM-DD",
+            help="the day of the sign-off (default today)",
+        )
+    review_parser.add_argument(
+        "--due",
+        type=_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="when the review lapses (default: a year on)",
+    )
     pseudo_parser = commands.add_parser(
         "pseudo", help="regenerate the pseudo-locale en_XA from messages.pot (never edit it by hand)"
     )
-    for subparser in (extract_parser, update_parser, init_parser, stats_parser, check_parser, pseudo_parser):
+    for subparser in (
+        extract_parser,
+        update_parser,
+        init_parser,
+        stats_parser,
+        check_parser,
+        review_parser,
+        signoff_parser,
+        pseudo_parser,
+    ):
         subparser.prog = f"patientpacks {subparser.prog.split()[-1]}"
         add_project_argument(subparser)
     return parser
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a date like 2026-12-01, not {text!r}") from None
 
 
 def run(command: str, argv: list[str], project_root: Path | None) -> int:
@@ -114,18 +159,35 @@ def _stats(project: Project, arguments: argparse.Namespace) -> int:
         if row.broken:
             print(f"{row.locale:<9} {row.pack:<16} BROKEN, its leaflets are not built: {row.broken}")
             continue
+        reviewed = (
+            "yes"
+            if row.reviewed
+            else "NO: the review file cannot be used"
+            if row.review_problem
+            else f"NO: {len(row.changed_since_review)} changed since review"
+            if row.changed_since_review
+            else "no"
+        )
         if row.overrides:
             # A variety: a few messages over its language's catalogue, not a
             # mostly untranslated language.
             print(
                 f"{row.locale:<9} {row.pack:<16} {row.translated:>10} {row.fuzzy:>6} {'-':>9} "
-                f"{'override':>7}  {'-' if row.overrides == 'en' else 'yes' if row.reviewed else 'no'} (over {row.overrides})"
+                f"{'override':>7}  {'-' if row.overrides == 'en' else reviewed} (over {row.overrides})"
             )
             continue
         print(
             f"{row.locale:<9} {row.pack:<16} {row.translated:>10} {row.fuzzy:>6} {row.untranslated:>9} "
-            f"{row.percent:>6}%  {'yes' if row.reviewed else 'no'}"
+            f"{row.percent:>6}%  {reviewed}"
         )
+    # Each catalogue's review once, not once per pack.
+    for row in {row.locale: row for row in report.catalogues}.values():
+        if row.review_problem:
+            print(f"\n{row.locale}: {row.review_problem}")
+        if row.changed_since_review:
+            print(f"\n{row.locale}: changed since review ({len(row.changed_since_review)}):")
+            for change in row.changed_since_review:
+                print(f"  {change}")
     days, horizon = report.notice.days, (report.today + report.notice).isoformat()
     if not report.reviews_due:
         print(f"\nNo review is due in the next {days} days (by {horizon}).")
@@ -143,10 +205,22 @@ def _check(project: Project, arguments: argparse.Namespace) -> int:
         print(problem)
     _print_readability(report.readability)
     faults = len(report.faults)
-    print(
-        f"{faults} problem(s), {len(report.problems) - faults} warning(s) in {report.catalogues} catalogue(s)",
-        file=sys.stderr,
+    counts = (
+        f"{faults} problem(s), {len(report.problems) - faults} warning(s) in {report.catalogues} catalogue(s)"
     )
+    # Never a bare "0 problems" for leaflets that were not looked at.
+    if not report.laid_out:
+        summary = (
+            f"catalogues only: {counts}; no leaflet built (--no-layout), "
+            "so build failures, page budgets and margins are not checked"
+        )
+    elif report.not_built:
+        summary = (
+            f"{counts}; the leaflets of {', '.join(report.not_built)} not built: the catalogue cannot be used"
+        )
+    else:
+        summary = counts
+    print(summary, file=sys.stderr)
     return EXIT_FAILED if faults or (arguments.strict and report.problems) else EXIT_OK
 
 
@@ -169,6 +243,29 @@ def _print_readability(reports: tuple[PackReadability, ...]) -> None:
             print(f"  {section.heading[:54]:<54} {section.words:>5}{scores}{flag}")
 
 
+def _review(project: Project, arguments: argparse.Namespace) -> int:
+    path, english = api.review_translation(
+        project, arguments.locale, arguments.by, arguments.on, arguments.due
+    )
+    print(
+        f"wrote {path}: the translation of {arguments.locale!r} as it is now is signed off by {arguments.by}"
+    )
+    if english:
+        print(
+            f"note: {english} message(s) have no usable translation and print in English: "
+            "its leaflets stay drafts until they are translated and reviewed again"
+        )
+    return EXIT_OK
+
+
+def _signoff(project: Project, arguments: argparse.Namespace) -> int:
+    path = api.sign_off_pack(project, arguments.pack, arguments.by, arguments.on)
+    print(
+        f"wrote {path}: the clinical content of {arguments.pack!r} as it is now is signed off by {arguments.by}"
+    )
+    return EXIT_OK
+
+
 def _pseudo(project: Project, arguments: argparse.Namespace) -> int:
     print(f"wrote {api.write_pseudo_locale(project)}")
     return EXIT_OK
@@ -180,5 +277,7 @@ COMMANDS = {
     "init": _init,
     "stats": _stats,
     "check": _check,
+    "review": _review,
+    "signoff": _signoff,
     "pseudo": _pseudo,
 }

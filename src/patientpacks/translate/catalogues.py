@@ -21,7 +21,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import PoFileError, read_po, write_po
 
-from ..build.catalogue_reader import DOMAIN, CatalogueReading, read_catalogue
+from ..build.catalogue_reader import DOMAIN, CatalogueReading, catalogue_bytes, read_catalogue
 from ..build.catalogues import (
     PSEUDO_LOCALES,
     SOURCE_LOCALE,
@@ -34,6 +34,7 @@ from ..build.catalogues import (
 from ..build.message_checks import forms
 from ..build.output import atomic_write_bytes
 from ..build.plurals import PluralRuleError, expected_plural_rule
+from ..build.translation_rules import load_translation_rules
 from ..errors import CatalogueError, TemplateError, UsageError, shown_path
 from ..model import Project
 
@@ -44,9 +45,8 @@ HEADER_COMMENT = """\
 # patientpacks project.
 #
 # Leaflets in this language print as drafts until a qualified
-# reviewer fills in both lines below (date as YYYY-MM-DD).
-# Reviewed-By:
-# Reviewed-On:"""
+# reviewer signs the translation off with `patientpacks review LOCALE
+# --by NAME` (see TRANSLATING.md)."""
 
 #: The header comment of a variety's override catalogue (en_GB, es_US).
 OVERRIDE_HEADER_COMMENT = """\
@@ -59,9 +59,9 @@ OVERRIDE_HEADER_COMMENT = """\
 # patientpacks project.
 #
 # Leaflets in this variety print as drafts until a qualified
-# reviewer fills in both lines below (date as YYYY-MM-DD).
-# Reviewed-By:
-# Reviewed-On:"""
+# reviewer signs the translation off with `patientpacks review LOCALE
+# --by NAME` (see TRANSLATING.md); an English variety is source
+# text, signed off with the packs."""
 
 #: Header lines Babel rewrites on every run (the time, and its own version):
 #: a file whose other bytes are unchanged is left as it was, so that an
@@ -157,8 +157,8 @@ def update(project: Project) -> list[str]:
     with tempfile.TemporaryDirectory() as folder:
         for locale in locales:
             path = catalogue_path(project.locales_dir, locale)
-            merged = Path(folder) / f"{locale}.po"
-            merged.write_bytes(path.read_bytes())
+            merged, original = Path(folder) / f"{locale}.po", catalogue_bytes(path)
+            merged.write_bytes(original)
             override = overridden_language(project.locales_dir, locale) is not None
             # An override never guesses: Babel's fuzzy matching would fill it
             # with near matches of messages it does not override.
@@ -178,7 +178,7 @@ def update(project: Project) -> list[str]:
             )
             if override:
                 _keep_only_overrides(merged, locale)
-            if not _same_but_volatile_headers(path.read_bytes(), merged.read_bytes()):
+            if not _same_but_volatile_headers(original, merged.read_bytes()):
                 updated[path] = merged.read_bytes()
     for path, data in updated.items():
         atomic_write_bytes(path, data)
@@ -203,7 +203,7 @@ def init(project: Project, code: str) -> Path:
     zh_Hant...), with its plural rule."""
     locale = str(parse_locale(code))
     path = catalogue_path(project.locales_dir, locale)
-    if path.exists():
+    if path.exists() or path.is_symlink():
         raise UsageError(f"a catalogue for {locale!r} exists already: {path}; use `update`")
     try:
         plural_forms = expected_plural_rule(locale)[0].header
@@ -233,9 +233,11 @@ def _set_plural_forms(catalog: Catalog, plural_forms: str) -> None:
 
 
 def write_catalogue(path: Path, catalog: Catalog) -> None:
+    """Write ``catalog`` to ``path`` atomically: a link in its place is
+    replaced, never written through (it could point out of the project)."""
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=76, sort_by_file=True)
-    path.write_bytes(buffer.getvalue())
+    atomic_write_bytes(path, buffer.getvalue())
 
 
 def read_template(project: Project) -> Catalog | None:
@@ -252,5 +254,7 @@ def read_template(project: Project) -> Catalog | None:
 
 
 def read_project_catalogue(project: Project, locale: str, template: Catalog | None) -> CatalogueReading:
+    """A project's catalogue as the build reads it (with the project's translation rules)."""
     path = catalogue_path(project.locales_dir, locale)
-    return read_catalogue(path, PSEUDO_LOCALES.get(locale, locale), template)
+    rules = load_translation_rules(project.templates_dir)
+    return read_catalogue(path, PSEUDO_LOCALES.get(locale, locale), template, rules=rules)

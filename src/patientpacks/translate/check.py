@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 
 from ..build.brands import load_brand
+from ..build.catalogue_reader import CatalogueReading
 from ..build.catalogues import (
     SOURCE_LOCALE,
     catalogue_path,
@@ -19,16 +21,19 @@ from ..build.catalogues import (
 )
 from ..build.fonts import FontSetup, load_font_setup
 from ..build.jurisdictions import load_jurisdiction
-from ..build.message_checks import forms
+from ..build.message_checks import forms, message_key, over_length_budget, source_text
 from ..build.options import BuildOptions
 from ..build.packs import load_pack
 from ..build.pipeline import build
 from ..build.printable_area import find_text_outside
 from ..build.render_html import make_environment
-from ..errors import PatientPacksError, UsageError, shown_path
+from ..build.signoffs import translation_review
+from ..build.translation_rules import RULES_FILE, load_translation_rules
+from ..errors import CatalogueError, PatientPacksError, UsageError, shown_path
 from ..jobs import Failure, Leaflet
 from ..model import Pack, Project
 from .catalogues import read_project_catalogue, read_template
+from .glossary import glossary_findings, glossary_path, read_glossary
 from .readability import TARGET_GRADE, SectionReadability, pack_readability
 
 
@@ -81,13 +86,117 @@ def check_catalogue(
         for problem in reading.problems
     ]
     if reading.catalog is not None:
+        rules = load_translation_rules(project.templates_dir)
         for message in reading.catalog:
             for form in filter(None, forms(message.string) if message.id else ()):
                 problems += [
                     Problem(reading.path, message.lineno, text)
                     for text in _glyph_problems(fonts, form, locale, repr(form[:40]))
                 ]
+            if message.id:
+                problems += [
+                    Problem(reading.path, message.lineno, text) for text in over_length_budget(message, rules)
+                ]
+    if reading.catalog is not None and not reading.blocking:
+        problems += review_problems(reading)
+        problems += glossary_problems(project, locale, reading)
     return problems, reading.catalog is not None and not reading.blocking
+
+
+def glossary_problems(project: Project, locale: str, reading: CatalogueReading) -> list[Problem]:
+    """Each printed translation that renders a key term otherwise than the
+    language's glossary says (translate/glossary.py). Advice for now: the
+    shipped catalogues were drafted before their glossaries (--strict fails on it)."""
+    try:
+        terms = read_glossary(glossary_path(project.locales_dir, locale), locale)
+    except CatalogueError as error:
+        return [Problem(error.path, error.line, error.message)]
+    return [
+        Problem(
+            reading.path,
+            message.lineno,
+            f"glossary: {finding}: {source_text(message)!r}",
+            warning=True,
+            effect="advice",
+        )
+        for message in reading.catalog
+        if message.id and message_key(message) in reading.usable
+        for finding in glossary_findings(forms(message.id)[0], message.string, terms)
+    ]
+
+
+#: A sign-off line of the catalogue's header comment, as catalogues once had.
+_HEADER_SIGNOFF = re.compile(r"^#\s*(Reviewed-By|Reviewed-On|Review-Due):[ \t]*\S", re.MULTILINE)
+
+
+def review_problems(reading: CatalogueReading) -> list[Problem]:
+    """The translation review's problems: a review file that cannot be used;
+    each message changed since the review, at its line, with the text the
+    reviewer approved and the text now; a sign-off in the header comment,
+    which anyone editing the catalogue could write and which says nothing of
+    what was read, so the build no longer reads it."""
+    review = translation_review(reading)
+    problems = []
+    if review.problem:
+        problems.append(
+            Problem(review.path, None, f"the review cannot be used: {review.problem}", effect="draft")
+        )
+    for change in review.changes:
+        _, context, msgid = change.key
+        message = reading.catalog.get(msgid, context=context)
+        problems.append(
+            Problem(
+                reading.path,
+                message.lineno if message else None,
+                f"changed since review by {review.by} on {review.on}: {change}; "
+                f"its leaflets are drafts until it is reviewed again (`review {reading.path.parent.parent.name} --by NAME`)",
+                effect="draft",
+            )
+        )
+    if found := _HEADER_SIGNOFF.search(reading.catalog.header_comment):
+        problems.append(
+            Problem(
+                reading.path,
+                reading.catalog.header_comment[: found.start()].count("\n") + 1,
+                f"the header's {found[1]}: line is not a sign-off (anyone editing the catalogue can write it): "
+                "remove it; a reviewer signs off with `patientpacks review LOCALE --by NAME`",
+            )
+        )
+    return problems
+
+
+def pack_signoff_problems(project: Project) -> list[Problem]:
+    """Each message or setting changed since a pack's clinical sign-off (a
+    pack that does not load is reported where its readability is scored)."""
+    problems = []
+    for pack_path in sorted(project.packs_dir.glob("*/pack.toml")):
+        try:
+            problems += _pack_signoff_problems(load_pack(pack_path.parent))
+        except PatientPacksError:
+            continue
+    return problems
+
+
+def _pack_signoff_problems(pack: Pack) -> list[Problem]:
+    signoff = pack.signoff
+    problems = []
+    if signoff.problem:
+        problems.append(
+            Problem(
+                signoff.path, None, f"the clinical sign-off cannot be used: {signoff.problem}", effect="draft"
+            )
+        )
+    problems += [
+        Problem(
+            signoff.path,
+            None,
+            f"changed since the clinical sign-off by {signoff.by} on {signoff.on}: {change}; "
+            f"its leaflets are drafts until a clinician signs it off again (`signoff {pack.id} --by NAME`)",
+            effect="draft",
+        )
+        for change in signoff.changes
+    ]
+    return problems
 
 
 def check_brand_glyphs(project: Project, locales: list[str], fonts: FontSetup) -> list[Problem]:
@@ -109,6 +218,17 @@ def check_brand_glyphs(project: Project, locales: list[str], fonts: FontSetup) -
                         for problem in _glyph_problems(fonts, value, locale, repr(value))
                     ]
     return problems
+
+
+def check_draft_mark_glyphs(project: Project, locales: list[str], fonts: FontSetup) -> list[Problem]:
+    """The draft words of each locale (templates/translation_rules.toml) have glyphs in its fonts."""
+    path = project.templates_dir / RULES_FILE
+    rules = load_translation_rules(project.templates_dir)
+    return [
+        Problem(path, _line_of(path, rules.draft_mark(locale)), problem)
+        for locale in locales
+        for problem in _glyph_problems(fonts, rules.draft_mark(locale), locale, "the draft mark")
+    ]
 
 
 def check_template_glyphs(project: Project, fonts: FontSetup) -> list[Problem]:
@@ -146,13 +266,14 @@ def check_readability(project: Project, locales: list[str]) -> tuple[list[PackRe
             Problem(project.brands_dir, None, "readability not scored: no brand file loads", warning=True)
         ]
     environment = make_environment(project)
+    rules = load_translation_rules(project.templates_dir)
     catalogues = {locale: catalogue_path(project.locales_dir, locale) for locale in locales}
     reports = []
     for pack_path in sorted(project.packs_dir.glob("*/pack.toml")):
         try:
             pack = load_pack(pack_path.parent)
             jurisdiction = load_jurisdiction(project, brand.country, pack)
-            sections = pack_readability(environment, pack, brand, catalogues, jurisdiction)
+            sections = pack_readability(environment, pack, brand, catalogues, jurisdiction, rules)
         except PatientPacksError as error:
             problems.append(
                 Problem(error.path or pack_path, error.line, f"readability not scored: {error.message}")
@@ -197,6 +318,11 @@ class CheckReport:
     problems: tuple[Problem, ...]
     readability: tuple[PackReadability, ...]
     catalogues: int
+    #: Whether leaflets were built (layout=True): without it, build
+    #: failures, page budgets and margins are not known.
+    laid_out: bool = True
+    #: The locales whose leaflets were not built, their catalogue being unusable.
+    not_built: tuple[str, ...] = ()
 
     @property
     def faults(self) -> tuple[Problem, ...]:
@@ -237,14 +363,21 @@ def check_project(
         if usable and not override:
             readable.append(locale)  # an unreadable one is reported once, above
     problems += check_brand_glyphs(project, selected, fonts)
+    problems += check_draft_mark_glyphs(project, selected, fonts)
     if not locales:
         problems += check_template_glyphs(project, fonts)
-    if layout:
-        problems += layout_problems(project, readable, jobs)
+        problems += pack_signoff_problems(project)
+    # Build the leaflets of the catalogues that can be used, and with no
+    # locale named, the source locale's too: its page budgets and margins
+    # are checked like every translation's.
+    laid_out = readable if locales else [SOURCE_LOCALE, *readable]
+    if layout and laid_out:
+        problems += layout_problems(project, laid_out, jobs)
     readability, warnings = check_readability(project, readable)
     problems += warnings
     ordered = sorted(problems, key=lambda problem: EFFECT_ORDER.get(problem.effect, 2) + problem.warning)
-    return CheckReport(tuple(ordered), tuple(readability), len(selected))
+    not_built = tuple(locale for locale in selected if locale not in readable) if layout else ()
+    return CheckReport(tuple(ordered), tuple(readability), len(selected), layout, not_built)
 
 
 def layout_problems(project: Project, locales: list[str], jobs: int) -> list[Problem]:

@@ -28,6 +28,7 @@ from textstat.textstat import textstatistics
 
 from ..build.catalogues import SOURCE_LOCALE, load_catalogue, source_catalogue
 from ..build.render_html import render_leaflet_html
+from ..build.translation_rules import TranslationRules
 from ..jobs import Job
 from ..model import Brand, Jurisdiction, Pack
 
@@ -179,14 +180,18 @@ def pack_readability(
     brand: Brand,
     catalogues: dict[str, Path],
     jurisdiction: Jurisdiction,
+    rules: TranslationRules,
 ) -> list[SectionReadability]:
     """Score each section of ``pack`` in English and in each locale of
     ``catalogues`` (locale -> catalogue path) that has a formula, rendered with
-    ``brand``'s values."""
-    rendered = {SOURCE_LOCALE: _render_sections(environment, pack, brand, jurisdiction, SOURCE_LOCALE, None)}
+    ``brand``'s values in ``jurisdiction`` (and the translations ``rules`` let
+    the build print)."""
+    rendered = {
+        SOURCE_LOCALE: _render_sections(environment, pack, brand, jurisdiction, SOURCE_LOCALE, None, rules)
+    }
     for locale, path in catalogues.items():
         if locale in FORMULAS:
-            rendered[locale] = _render_sections(environment, pack, brand, jurisdiction, locale, path)
+            rendered[locale] = _render_sections(environment, pack, brand, jurisdiction, locale, path, rules)
     results = []
     # Every locale renders the same template, so its sections line up with the English ones.
     for index, english in enumerate(rendered[SOURCE_LOCALE]):
@@ -209,8 +214,9 @@ def _render_sections(
     jurisdiction: Jurisdiction,
     locale: str,
     path: Path | None,
+    rules: TranslationRules,
 ) -> list[Section]:
-    # Rendered to be read, never built: there are no inputs to trace.
+    # Rendered to be read, never built: there are no inputs to trace, and no draft mark.
     job = Job(
         pack=pack,
         brand=brand,
@@ -219,6 +225,8 @@ def _render_sections(
         inputs_sha256="0" * 64,
         jurisdiction=jurisdiction,
     )
-    catalogue = source_catalogue() if path is None else load_catalogue(path, locale)
-    html, _ = render_leaflet_html(environment, job, catalogue, draft=False, font_stack=())
+    catalogue = source_catalogue() if path is None else load_catalogue(path, locale, rules=rules)
+    html, _ = render_leaflet_html(
+        environment, job, catalogue, draft=False, font_stack=(), draft_mark=rules.draft_mark(locale)
+    )
     return leaflet_sections(html)

@@ -14,11 +14,10 @@ from ..build.catalogues import (
     discover_locales,
     discover_overrides,
     overridden_language,
-    read_review,
-    review_of,
 )
 from ..build.packs import load_pack
-from ..errors import CatalogueError, shown_path
+from ..build.signoffs import read_signoff, review_due, signoff_path_of_catalogue, translation_review
+from ..errors import shown_path
 from ..model import Pack, Project
 from .catalogues import read_project_catalogue, read_template
 
@@ -31,7 +30,12 @@ class CatalogueStats:
     fuzzy: int
     #: Untranslated, unusable, or missing from the catalogue (compared with messages.pot).
     untranslated: int
+    #: Signed off, and no message changed since.
     reviewed: bool
+    #: The messages changed since the review, each with the text approved and the text now.
+    changed_since_review: tuple[str, ...] = ()
+    #: Why the review file cannot be used, if so (a typo in a date...): not a review.
+    review_problem: str = ""
     #: Why the catalogue cannot be used at all (its leaflets are not built), if so.
     broken: str | None = None
     #: For a variety's override catalogue (es_US), the language it overrides
@@ -76,32 +80,34 @@ def catalogue_stats(project: Project, pack_ids: list[str]) -> list[CatalogueStat
             problem = (reading.blocking or reading.problems)[0]
             where = shown_path(problem.path) + (f":{problem.line}" if problem.line else "")
             rows += [
-                CatalogueStats(locale, pack_id, 0, 0, 0, False, f"{where}: {problem.message}")
+                CatalogueStats(locale, pack_id, 0, 0, 0, False, broken=f"{where}: {problem.message}")
                 for pack_id in pack_ids
             ]
             continue
-        try:
-            reviewed = review_of(reading.catalog, reading.path).reviewed
-        except CatalogueError:
-            reviewed = False  # a malformed sign-off is not a sign-off; `check` names it
+        review = translation_review(reading)
+        changed = tuple(str(change) for change in review.changes)
         fuzzy_keys = {message_key(message) for message in reading.catalog if message.id and message.fuzzy}
-        if base:
-            for pack_id in pack_ids:
-                keys = [
-                    message_key(message) for message in messages_of_pack(template or reading.catalog, pack_id)
-                ]
-                translated = sum(key in reading.usable for key in keys)
-                fuzzy = sum(key in fuzzy_keys for key in keys)
-                rows.append(CatalogueStats(locale, pack_id, translated, fuzzy, 0, reviewed, overrides=base))
-            continue
         for pack_id in pack_ids:
             keys = [
                 message_key(message) for message in messages_of_pack(template or reading.catalog, pack_id)
             ]
             translated = sum(key in reading.usable for key in keys)
             fuzzy = sum(key in fuzzy_keys for key in keys)
+            # A variety's override holds only what differs: nothing in it is
+            # untranslated (its language's catalogue has the rest).
+            untranslated = 0 if base else len(keys) - translated - fuzzy
             rows.append(
-                CatalogueStats(locale, pack_id, translated, fuzzy, len(keys) - translated - fuzzy, reviewed)
+                CatalogueStats(
+                    locale,
+                    pack_id,
+                    translated,
+                    fuzzy,
+                    untranslated,
+                    review.current,
+                    changed,
+                    review.problem,
+                    overrides=base,
+                )
             )
     return rows
 
@@ -130,8 +136,8 @@ def reviews_due(
     dues = [("pack", pack.id, pack.source_file, pack.review_due) for pack in packs]
     for locale in [*discover_locales(project.locales_dir), *discover_overrides(project.locales_dir)]:
         if locale != SOURCE_LOCALE:
-            path = catalogue_path(project.locales_dir, locale)
-            dues.append(("catalogue", locale, path, read_review(path).due))
+            path = signoff_path_of_catalogue(catalogue_path(project.locales_dir, locale))
+            dues.append(("catalogue", locale, path, review_due(read_signoff(path, dict))))
     return sorted(
         (
             ReviewDue(kind, item, shown_path(path), due, (due - today).days)
