@@ -12,6 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from patientpacks import api
+from patientpacks.build.packs import load_pack
 from patientpacks.errors import PatientPacksError
 
 from .conftest import REPO, run_cli
@@ -182,3 +183,38 @@ def test_stats_shows_a_variety_as_an_override_of_its_language(capsys: pytest.Cap
     rows = [line.split() for line in capsys.readouterr().out.splitlines()]
     es_us = [row for row in rows if row[:2] == ["es_US", "neuromodulators"]]
     assert es_us and es_us[0][4:6] == ["-", "override"] and es_us[0][-1] == "es)"
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new", "changed"),
+    [
+        (
+            "jurisdictions/GB.toml",
+            '"When the clinic is closed, call NHS 111 (free, day and night)."',
+            '"When the clinic is closed, wait until it opens."',
+            "jurisdictions/GB.toml: safety.out_of_hours",
+        ),
+        (
+            "locales/en_GB/LC_MESSAGES/messages.po",
+            'msgstr "Call the clinic on %(phone)s"',
+            'msgstr "Call the clinic some time on %(phone)s"',
+            "locales/en_GB: safety|Call the clinic: %(phone)s",
+        ),
+    ],
+    ids=["a-countrys-statement", "an-english-varietys-wording"],
+)
+def test_english_a_clinician_signed_off_changed_since_drafts_the_leaflet(
+    project: Path, path: str, old: str, new: str, changed: str
+) -> None:
+    # A country's statements and an English variety's wording are source
+    # text, not translations: the pack's clinical sign-off covers them.
+    assert run_cli(project, "signoff", "aftercare-card", "--by", "Dr A. Example", "--on", "2026-11-20") == 0
+    edited = project / path
+    assert old in edited.read_text()
+    edited.write_text(edited.read_text().replace(old, new))
+    leaflet = api.render_leaflet(
+        api.open_project(project), pack="aftercare-card", locale="en", brand="harbour-lane-uk"
+    )
+    assert any("changed since clinical sign-off: 1 " in reason for reason in leaflet.reasons), leaflet.reasons
+    changes = load_pack(project / "packs/aftercare-card").signoff.changes
+    assert [change.name for change in changes] == [changed]

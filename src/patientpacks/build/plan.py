@@ -119,6 +119,13 @@ class _InputHasher:
             ("locale", locale),
             ("edition", edition.id),
             ("past review", str(today > pack.review_due)),
+            # The clinical sign-off's state: it covers files of other
+            # countries and varieties too (signoffs.pack_items), which are
+            # not this leaflet's inputs.
+            (
+                "clinical sign-off",
+                f"{pack.signoff.current}:{len(pack.signoff.changes)}:{pack.signoff.problem}",
+            ),
         ]
         parts += self.tree(pack.directory) + self.tree(project.templates_dir) + self.tree(project.assets_dir)
         parts += [self.file(brand.source_file), self.file(brand.logo.path)]
