@@ -19,7 +19,10 @@ from .catalogues import LoadedCatalogue
 from .phones import brand_phone_numbers
 from .signoffs import REVIEW_LASTS, lapsed, review_due
 
-InputCheck = Callable[[Job, LoadedCatalogue, date], "str | None"]
+#: A check's reason, or its reasons (one per catalogue of a variety's
+#: chain, one per phone number: each is counted and listed on its own).
+Reasons = "str | list[str] | None"
+InputCheck = Callable[[Job, LoadedCatalogue, date], Reasons]
 
 
 def pack_not_signed_off(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
@@ -54,9 +57,9 @@ def safety_notes_not_checked_against_label(job: Job, catalogue: LoadedCatalogue,
     return None
 
 
-def translation_not_reviewed(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
+def translation_not_reviewed(job: Job, catalogue: LoadedCatalogue, today: date) -> list[str]:
     # Every catalogue of the chain: a variety's override (es_US) and its language's (es).
-    return "; ".join(filter(None, map(_not_reviewed, catalogue.reviews))) or None
+    return [reason for review in catalogue.reviews if (reason := _not_reviewed(review))]
 
 
 def _not_reviewed(review: SignOff) -> str | None:
@@ -78,7 +81,7 @@ def _not_reviewed(review: SignOff) -> str | None:
     return None
 
 
-def translation_past_review_date(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
+def translation_past_review_date(job: Job, catalogue: LoadedCatalogue, today: date) -> list[str]:
     reasons = []
     for review in catalogue.reviews:
         if lapsed(review, today):
@@ -91,7 +94,7 @@ def translation_past_review_date(job: Job, catalogue: LoadedCatalogue, today: da
                 f"translation past its review-due date {review_due(review).isoformat()} "
                 f"({shown_path(review.path)}: {basis})"
             )
-    return "; ".join(reasons) or None
+    return reasons
 
 
 def brand_text_not_in_leaflet_language(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
@@ -103,16 +106,15 @@ def brand_text_not_in_leaflet_language(job: Job, catalogue: LoadedCatalogue, tod
     return None
 
 
-def phone_cannot_be_dialled(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
+def phone_cannot_be_dialled(job: Job, catalogue: LoadedCatalogue, today: date) -> list[str]:
     if job.jurisdiction is None:
-        return None
-    problems = [
+        return []
+    return [
         f"{shown_path(job.brand.source_file)}: {key}: {number.printed!r} cannot be dialled in "
         f"{job.jurisdiction.name}: {number.problem} (printed as written)"
         for key, number in brand_phone_numbers(job.brand, job.jurisdiction).items()
         if number.problem
     ]
-    return "; ".join(problems) or None
 
 
 INPUT_CHECKS: list[InputCheck] = [
@@ -146,11 +148,19 @@ SECOND_LANGUAGE_CHECKS: list[InputCheck] = [
 
 def input_reasons(job: Job, catalogue: LoadedCatalogue, today: date) -> list[str]:
     """Reasons known before rendering."""
-    return [reason for check in INPUT_CHECKS if (reason := check(job, catalogue, today))]
+    return _reasons(INPUT_CHECKS, job, catalogue, today)
 
 
 def second_language_reasons(job: Job, catalogue: LoadedCatalogue, today: date) -> list[str]:
-    return [reason for check in SECOND_LANGUAGE_CHECKS if (reason := check(job, catalogue, today))]
+    return _reasons(SECOND_LANGUAGE_CHECKS, job, catalogue, today)
+
+
+def _reasons(checks: list[InputCheck], job: Job, catalogue: LoadedCatalogue, today: date) -> list[str]:
+    reasons: list[str] = []
+    for check in checks:
+        found = check(job, catalogue, today)
+        reasons += [found] if isinstance(found, str) else found or []
+    return reasons
 
 
 def untranslated_messages_reason(catalogue: LoadedCatalogue, missing: set[MessageKey]) -> str | None:
