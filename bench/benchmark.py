@@ -66,7 +66,7 @@ WORKERS = 2
 #: The standard edition's PDF options (tagged PDF/UA-1), so that every loop
 #: here writes the same PDF the tool does.
 PDF_OPTIONS = {"pdf_variant": STANDARD_EDITION.pdf_variant, "pdf_tags": True}
-PROJECT_FOLDERS = ("packs", "templates", "locales", "assets")
+PROJECT_FOLDERS = ("packs", "templates", "locales", "assets", "jurisdictions")
 _SUMMARY = re.compile(r"^(\d+) built, (\d+) unchanged, (\d+) failed")
 
 
@@ -81,7 +81,9 @@ def make_workload(root: Path, brands: int, locales: tuple[str, ...] = ()) -> Pat
     for folder in PROJECT_FOLDERS:
         shutil.copytree(REPO / folder, root / folder)
     for catalogue in (root / "locales").glob("*/LC_MESSAGES"):
-        if locales and catalogue.parent.name not in locales:
+        # A variety's override (en_GB, es_US) goes with its language.
+        name = catalogue.parent.name
+        if locales and name not in locales and name.split("_")[0] not in (*locales, "en"):
             shutil.rmtree(catalogue.parent)
     (root / "brands" / "logos").mkdir(parents=True)
     examples = sorted((REPO / "brands").glob("*.toml"))
@@ -448,7 +450,11 @@ def run(
     with tempfile.TemporaryDirectory(prefix="patientpacks-bench-") as folder:
         folder = Path(folder)
         project_root = make_workload(folder / "project", brands, locales)
-        languages = 1 + len(list((project_root / "locales").glob("*/LC_MESSAGES")))  # English too
+        # English too; a variety's override (en_GB, es_US) is no language of its own.
+        folders = {path.parent.name for path in (project_root / "locales").glob("*/LC_MESSAGES")}
+        languages = 1 + len(
+            [name for name in folders if name.split("_")[0] not in folders | {"en"} or "_" not in name]
+        )
         html_dir = folder / "html"
         results["html_median_ms"] = write_leaflet_html(project_root, html_dir)
 

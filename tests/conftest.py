@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 #: The day every test runs on (SOURCE_DATE_EPOCH, which the tool honours):
 #: review dates are checked against it, so no test starts failing on a date.
 TODAY = date(2026, 12, 1)
-PROJECT_FOLDERS = ("packs", "templates", "brands", "locales", "assets")
+PROJECT_FOLDERS = ("packs", "templates", "brands", "locales", "assets", "jurisdictions")
 
 
 @pytest.fixture(scope="session", autouse=True)

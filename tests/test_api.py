@@ -115,14 +115,16 @@ def test_a_filled_in_treatment_record_prints_the_patients_values_in_the_locales_
     assert "entrecejo" not in blank and "diciembre de 2026 Zonas" not in blank
 
 
-def test_what_was_given_and_by_whom_prints_only_when_filled_in(tmp_path: Path) -> None:
+def test_what_was_given_and_by_whom_prints_when_filled_in_and_is_left_to_write_in_otherwise(
+    tmp_path: Path,
+) -> None:
     record = api.TreatmentRecord(
         date_of_treatment=date(2026, 12, 3), product="Azzalure", batch_number="C4521-B",
         units=Decimal("12.5"), injector="Ana Ruiz", prescriber="Dr. Pérez",
     )  # fmt: skip
-    text = text_of(
-        api.render_leaflet(api.open_project(REPO), locale="es", record=record, **CARD).pdf, tmp_path
-    )
+    filled = api.render_leaflet(api.open_project(REPO), locale="es", record=record, **CARD)
+    assert filled.pages == 2  # a card, filled in, stays a card
+    text = text_of(filled.pdf, tmp_path)
     for value in (
         "Producto: Azzalure",
         "Número de lote: C4521-B",
@@ -137,7 +139,10 @@ def test_what_was_given_and_by_whom_prints_only_when_filled_in(tmp_path: Path) -
         ).pdf,
         tmp_path,
     )
-    assert "Unidades: 20" in plain and "Producto" not in plain and "Prescrito" not in plain
+    # The fields not filled in are the blank leaflet's write-in lines: one
+    # set of fields, the same on paper as from the front desk.
+    assert "Unidades: 20" in plain and "Producto:" in plain and "Prescrito por:" in plain
+    assert "Azzalure" not in plain and "Ana Ruiz" not in plain
 
 
 #: Every detail of the record filled in, each as long as a clinic writes it:

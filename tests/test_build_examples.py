@@ -15,10 +15,11 @@ MM = 72 / 25.4
 LETTER = (612, 792)
 A4 = (round(210 * MM), round(297 * MM))
 A5 = (round(148 * MM), round(210 * MM))
+HALF_LETTER = (396, 612)  # 5.5 x 8.5 in, in points
 
 BRANDS = {
-    "maple-street-us": ("(555) 010-0142", "911", LETTER),
-    "harbour-lane-uk": ("020 7946 0321", "999", A4),
+    "maple-street-us": ("(555) 010-0142", "911", LETTER, HALF_LETTER),
+    "harbour-lane-uk": ("020 7946 0321", "999", A4, A5),
 }
 PACKS = ("aftercare-card", "neuromodulators")
 LOCALES = ("en", "es", "fr", "de", "pt_BR", "pl", "ru", "vi", "ar", "fa", "zh_Hans", "hi")
@@ -43,7 +44,7 @@ def test_spanish_leaflet_is_in_spanish_with_the_brands_phone(
     example_dist: Path, brand: str, pack: str
 ) -> None:
     text = pdf_text(example_dist / brand / "es" / f"{pack}.pdf")
-    phone, emergency, _ = BRANDS[brand]
+    phone, emergency, _, _ = BRANDS[brand]
     assert phone in text
     assert emergency in text
     assert spanish_translation("Safety: when to get help", context="safety") in text
@@ -65,9 +66,10 @@ def test_english_guide_has_every_section(example_dist: Path) -> None:
 
 
 @pytest.mark.parametrize("brand", BRANDS)
-def test_guide_follows_the_brand_paper_and_card_is_always_a5(example_dist: Path, brand: str) -> None:
+def test_guide_follows_the_brand_paper_and_card_is_half_of_it(example_dist: Path, brand: str) -> None:
+    # A card is half the clinic's sheet: A5 from A4, half-letter from Letter.
     assert page_size(example_dist / brand / "en/neuromodulators.pdf") == BRANDS[brand][2]
-    assert page_size(example_dist / brand / "es/aftercare-card.pdf") == A5
+    assert page_size(example_dist / brand / "es/aftercare-card.pdf") == BRANDS[brand][3]
 
 
 def test_page_numbers_are_in_the_leaflets_language(example_dist: Path) -> None:

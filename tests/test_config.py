@@ -36,7 +36,8 @@ def edit(path: Path, old: str, new: str) -> None:
             r"logo.file: must be a file inside the brands folder",
         ),
         ('paper = "Letter"', 'paper = "A3"', r"paper: unknown paper size 'A3' \(use one of: A4, Letter\)"),
-        ('emergency_number = "911"', "emergency_number = 911", r"emergency_number: must be text, not 911"),
+        ('country = "US"', "country = 1", r"country: must be text, not 1"),
+        ('country = "US"', 'country = "USA"', r"country: must be an ISO 3166 country code"),
         ('name = "Maple Street Skin Clinic"', 'nmae = "Maple Street Skin Clinic"', r"nmae: unknown key"),
     ],
 )
@@ -90,7 +91,7 @@ def test_example_packs_load(project: Path) -> None:
     guide = load_pack(project / "packs/neuromodulators")
     assert guide.page_size == "brand" and guide.layout == "guide"
     card = load_pack(project / "packs/aftercare-card")
-    assert card.page_size == "A5" and card.max_pages == 2
+    assert card.page_size == "card" and card.max_pages == 2
     assert not guide.signoff.signed_off
 
 

@@ -60,8 +60,15 @@ def outline_titles(outline: list) -> list[str]:
 def test_every_example_pdf_is_tagged_pdf_ua_with_language_title_outline_and_embedded_fonts(
     example_dist: Path,
 ) -> None:
+    # The language tag of the variety the brand's country prints (en-GB for
+    # the UK clinic's English, es-US for the US clinic's Spanish).
+    varieties = {
+        ("harbour-lane-uk", "en"): "en_GB",
+        ("maple-street-us", "en"): "en_US",
+        ("maple-street-us", "es"): "es_US",
+    }
     for path in sorted(example_dist.rglob("*.pdf")):
-        locale = path.parent.name
+        locale = varieties.get((path.parent.parent.name, path.parent.name), path.parent.name)
         reader = PdfReader(path)
         catalog = reader.trailer["/Root"]
         assert catalog["/Lang"] == locale.replace("_", "-"), path
@@ -237,8 +244,8 @@ def test_bilingual_edition_follows_each_section_with_its_second_language(edition
 def test_bilingual_right_to_left_leaflet_tags_its_left_to_right_language(editions_dist: Path) -> None:
     reader = PdfReader(editions_dist / "maple-street-us/fa/neuromodulators.bilingual-en.pdf")
     assert reader.trailer["/Root"]["/Lang"] == "fa"
-    english = [element for element in structure_elements(reader) if element.get("/Lang") == "en"]
-    # The English title, each English section, the English safety box, the sources.
+    english = [element for element in structure_elements(reader) if element.get("/Lang") == "en-US"]
+    # The US clinic's English: the English title, each English section, the English safety box, the sources.
     assert len([element for element in english if element["/S"] == "/Div"]) >= 9
     text = pdf_text(editions_dist / "maple-street-us/fa/neuromodulators.bilingual-en.pdf")
     assert "Safety: when to get help" in text and "Who should not have it" in text

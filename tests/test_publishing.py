@@ -28,6 +28,10 @@ def sign_off(project: Path) -> None:
         )
         toml.write_text(text)
         assert run_cli(project, "signoff", pack, "--by", "Dr A. Example", "--on", "2026-11-20") == 0
+    # And the clinic gives a number that rings (the example's is Ofcom's
+    # drama range, which makes every leaflet a draft).
+    brand = project / "brands/harbour-lane-uk.toml"
+    brand.write_text(brand.read_text().replace('phone = "020 7946 0321"', 'phone = "020 7123 4567"'))
     review_spanish(project, date(2026, 11, 21))
 
 
@@ -150,7 +154,7 @@ def test_missing_safety_translation_fails_the_leaflet_and_keeps_the_others(
     po = project / PO
     text = po.read_text()
     # Empty the translation of one safety message.
-    text = re.sub(r'(msgctxt "safety"\nmsgid "double or blurred vision"\nmsgstr )".*"', r'\1""', text)
+    text = re.sub(r'(msgctxt "safety"\nmsgid "loss of bladder control"\nmsgstr )".*"', r'\1""', text)
     po.write_text(text)
     out = tmp_path / "out"
     assert (

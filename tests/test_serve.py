@@ -90,7 +90,9 @@ def test_print_returns_the_leaflet_filled_in_for_the_patient_and_keeps_nothing(
 def test_a_blank_form_prints_the_blank_leaflet(client) -> None:
     response = client.post("/print", data=print_form(client, locale="en"))
     assert response.status_code == 200
-    assert "Date of treatment:" in text_of(response.content) and "Product:" not in text_of(response.content)
+    # Every field of the record, as write-in lines: the blank leaflet's.
+    text = text_of(response.content)
+    assert all(label in text for label in ("Date of treatment:", "Product:", "Batch number:", "Prescriber:"))
 
 
 def test_the_status_says_in_plain_words_why_a_leaflet_is_a_draft(client) -> None:

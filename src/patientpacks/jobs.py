@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from .errors import UsageError
-from .model import Brand, Pack, ParameterValue
+from .model import Brand, Jurisdiction, Pack, ParameterValue
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -74,6 +74,35 @@ class Job:
     #: project, SHA-256) as the planner hashed them for ``inputs_sha256``:
     #: the manifest records them without reading the files again.
     source_files: tuple[tuple[str, str, str], ...] = ()
+    #: The law, health service and language varieties of the brand's country
+    #: for this pack (None only for a job rendered from given HTML).
+    jurisdiction: Jurisdiction | None = None
+    #: The locale the leaflet's text, dates and numbers are in: the brand's
+    #: country's variety of ``locale`` ("en" for a UK clinic: "en_GB").
+    variety: str = ""
+    #: The variety's own catalogue, holding only the messages where it
+    #: differs (es_US over es, en_GB over the English source); None: none.
+    override_path: Path | None = None
+    #: The same for a bilingual edition's second language.
+    second_variety: str = ""
+    second_override_path: Path | None = None
+
+    @property
+    def text_locale(self) -> str:
+        return self.variety or self.locale
+
+    @property
+    def second_text_locale(self) -> str | None:
+        return self.second_variety or self.edition.second_locale
+
+    @property
+    def catalogue_chain(self) -> tuple[str, ...]:
+        """Where the leaflet's messages come from, first to last: the
+        variety's override, then its language's catalogue (or the source
+        text); never another language."""
+        chain = [path for path in (self.override_path, self.catalogue_path) if path is not None]
+        names = [path.parent.parent.name for path in chain]
+        return (*names, "en (source)") if self.catalogue_path is None else tuple(names)
 
     @property
     def label(self) -> str:
@@ -119,7 +148,7 @@ class Job:
 
     @property
     def clinic_hours(self) -> tuple[str, bool]:
-        return self.clinic_hours_in(self.locale)
+        return self.clinic_hours_in(self.text_locale)
 
     def clinic_hours_in(self, locale: str) -> tuple[str, bool]:
         """The opening hours in ``locale`` (or its base language), else in
@@ -131,12 +160,27 @@ class Job:
         return hours[self.brand.language], False
 
     @property
+    def emergency_number(self) -> str:
+        return self.brand.emergency_number or (
+            self.jurisdiction.emergency_number if self.jurisdiction else ""
+        )
+
+    @property
     def page_size(self) -> str:
         if self.pack.page_size == "brand" or self.edition.name == "large-print":
             # Large print is always on the clinic's full-size paper: 16 pt
             # text on a small card would leave a few words a line.
             return self.brand.paper
+        if self.pack.page_size == "card":
+            # A card is half the clinic's paper: A5 from A4, half-letter
+            # (5.5 x 8.5 in) from Letter, which fits the clinic's trays and
+            # envelopes and is the size US print shops cut.
+            return HALF_SHEETS[self.brand.paper]
         return self.pack.page_size
+
+
+#: The card size cut from each paper size: half the sheet, portrait.
+HALF_SHEETS = {"A4": "A5", "Letter": "5.5in 8.5in"}
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,10 @@ class Project:
         return self.assets_dir / "fonts"
 
     @property
+    def jurisdictions_dir(self) -> Path:
+        return self.root / "jurisdictions"
+
+    @property
     def default_output_profile(self) -> OutputProfile:
         """The press a print-shop edition is made for unless its brand names
         its print shop's own profile: offset printing on coated paper
@@ -75,6 +79,8 @@ class Project:
                 *template_files(self.packs_dir),
                 *self.packs_dir.glob("*/pack.toml"),
                 *self.brands_dir.glob("*.toml"),
+                *self.jurisdictions_dir.glob("*.toml"),
+                *self.packs_dir.glob("*/jurisdictions/*.toml"),
             ]
         )
 
@@ -177,11 +183,15 @@ class Pack:
     version: str
     published: date
     review_due: date
-    page_size: str  # "brand", or a CSS page size such as "A5 landscape"
+    #: "brand" (the brand's paper), "card" (half of it: A5 or half-letter),
+    #: or a CSS page size such as "A5 landscape".
+    page_size: str
     layout: str  # "guide" or "card"
     max_pages: int
     signoff: SignOff
     label_revision: str
+    #: Sources that hold in every country (each country's own are in its
+    #: jurisdiction file).
     sources: tuple[str, ...]
     parameters: Mapping[str, ParameterValue]
     source_file: Path
@@ -190,6 +200,9 @@ class Pack:
     fold: str = "none"
     #: The section templates, in order, named for the Jinja loader.
     sections: tuple[str, ...] = ()
+    #: The jurisdiction statements its templates print (``law.<key>``): each
+    #: country's files must give them (jurisdictions.py).
+    jurisdiction_statements: tuple[str, ...] = ()
     #: The clinical codes the pack answers (``[[codes]]``).
     codes: tuple[Code, ...] = ()
 
@@ -227,6 +240,9 @@ class Contact:
     website: str
     #: Opening hours by locale; the brand's own language is always present.
     hours: dict[str, str]
+    #: The clinic's own line for when it is closed ("": the jurisdiction's
+    #: out-of-hours route, such as NHS 111).
+    out_of_hours_phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -254,6 +270,7 @@ class Brand:
     logo: Logo
     colours: Colours
     contact: Contact
+    #: The emergency number ("": the jurisdiction's).
     emergency_number: str
     paper: str  # "A4" or "Letter"
     language: str  # the locale the brand's own text is written in
@@ -265,6 +282,62 @@ class Brand:
     #: The print shop's own press profile (``output_profile``), or None for
     #: the project's default (see ``Project.default_output_profile``).
     output_profile: OutputProfile | None = None
+    #: The clinic's country, ISO 3166-1 alpha-2 ("GB", "US"): it selects the
+    #: jurisdiction (jurisdictions/<country>.toml) and each language's variety.
+    country: str = ""
+    #: The clinic hands its leaflets out only after the consultation, so
+    #: they may name the products it uses where the jurisdiction allows
+    #: that only then (UK: prescription-only medicines are not advertised).
+    leaflets_after_consultation: bool = False
+
+
+def jurisdiction_context(country: str, *, safety: bool = False) -> str:
+    """The message context of a country's statements in the catalogues:
+    "jurisdiction-GB", and "safety:jurisdiction-GB" for the safety box's."""
+    return f"safety:jurisdiction-{country}" if safety else f"jurisdiction-{country}"
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    """What a country's law and health service say, as project data
+    (``jurisdictions/<country>.toml``, and per pack
+    ``packs/<pack>/jurisdictions/<country>.toml``): English source text that
+    the catalogues translate under the message context ``context`` (and
+    ``safety_context`` for the safety box's), never text in code."""
+
+    country: str
+    name: str
+    emergency_number: str
+    #: Numbers shorter than a phone number that can be dialled there (999, 111).
+    short_codes: tuple[str, ...]
+    #: Whether a leaflet may name prescription-only medicines to anyone
+    #: ("public") or only when handed out after the consultation
+    #: ("after-consultation").
+    product_names: str
+    #: The variety of each language printed for this country: {"en": "en_GB"}.
+    varieties: Mapping[str, str]
+    #: Statement key -> English text (msgctxt ``context``).
+    statements: Mapping[str, str]
+    #: Safety-box statement key -> English text (msgctxt ``safety_context``).
+    safety_statements: Mapping[str, str]
+    #: The pack's sources for this country (English, as printed).
+    sources: tuple[str, ...]
+    #: The files it was read from (the project's, then the pack's).
+    source_files: tuple[Path, ...]
+    #: E.164 prefixes of the ranges the regulator keeps for fiction (they
+    #: never ring): a brand number in one makes its leaflets drafts.
+    fictional_numbers: tuple[str, ...] = ()
+
+    @property
+    def context(self) -> str:
+        return jurisdiction_context(self.country)
+
+    @property
+    def safety_context(self) -> str:
+        return jurisdiction_context(self.country, safety=True)
+
+    def may_name_products(self, brand: Brand) -> bool:
+        return self.product_names == "public" or brand.leaflets_after_consultation
 
 
 def template_files(folder: Path) -> list[Path]:

@@ -69,16 +69,19 @@ def test_the_console_names_each_draft_reason_once_with_how_many_leaflets_it_draf
     assert run_cli(project, *arguments) == 0
     out = capsys.readouterr().out
     reviewed = [line for line in out.splitlines() if "translation not reviewed" in line]
+    # Both clinics' Spanish comes from es; the US clinic's from es_US first.
     assert reviewed == [
         f"  2 leaflets: translation not reviewed ({project}/locales/es/LC_MESSAGES/review.toml does not exist: "
-        "a qualified reviewer runs `patientpacks review es --by NAME`)"
+        "a qualified reviewer runs `patientpacks review es --by NAME`)",
+        f"  1 leaflet: translation not reviewed ({project}/locales/es_US/LC_MESSAGES/review.toml does not exist: "
+        "a qualified reviewer runs `patientpacks review es_US --by NAME`)",
     ]
     assert not re.search(r"(?m)^draft ", out)  # no line per leaflet without -v
 
     assert run_cli(project, *arguments, "--force", "-v") == 0
     out = capsys.readouterr().out
     assert len(re.findall(r"(?m)^draft +\S+/es/aftercare-card.pdf", out)) == 2
-    assert len(re.findall(r"(?m)^ +- translation not reviewed", out)) == 2
+    assert len(re.findall(r"(?m)^ +- translation not reviewed", out)) == 3  # es twice, es_US once
 
 
 def test_a_broken_brand_fails_its_leaflets_with_one_line_not_one_each(

@@ -131,8 +131,8 @@ VALUE_ATTACKS = {
         "has U+2069 (POP DIRECTIONAL ISOLATE) at character 13, a bidi control",
     ),
     "emergency-number-right-to-left-mark": (
-        'emergency_number = "999"',
-        'emergency_number = "9\\u200f99"',
+        'country = "GB"',
+        'country = "GB"\nemergency_number = "9\\u200f99"',
         "emergency_number",
         "has U+200F (RIGHT-TO-LEFT MARK) at character 2, a bidi control",
     ),
@@ -173,8 +173,8 @@ VALUE_ATTACKS = {
         "'٠٢٠ ٧٩٤٦ ٠٣٢١' has the digit ٠ (ARABIC-INDIC DIGIT ZERO): write phone numbers with the digits 0-9",
     ),
     "emergency-number-full-width-digits": (
-        'emergency_number = "999"',
-        'emergency_number = "９９９"',
+        'country = "GB"',
+        'country = "GB"\nemergency_number = "９９９"',
         "emergency_number",
         "'９９９' has the digit ９ (FULLWIDTH DIGIT NINE)",
     ),
@@ -232,7 +232,8 @@ def test_a_brand_value_that_would_print_other_than_it_reads_is_refused_naming_fi
     brand = hostile_brand(project, old, new)
     plan = planned(project)
     assert [failure.job_label for failure in plan.failures] == ["hostile/en/aftercare-card"]
-    assert f"{brand}:{line_of(brand, new)}: {key}: " in plan.failures[0].error
+    # (an emergency number is added: the example leaves it to its country)
+    assert f"{brand}:{line_of(brand, new.splitlines()[-1])}: {key}: " in plan.failures[0].error
     assert message in plan.failures[0].error
     assert {job.brand.id for job in plan.jobs} == {"harbour-lane-uk", "maple-street-us"}
 

@@ -159,13 +159,13 @@ def test_a_broken_safety_translation_fails_the_leaflet_with_a_clear_message(
     project: Path, tmp_path: Path, capsys
 ) -> None:
     set_translation(
-        project, "Call the clinic on %(phone)s", "Llame a la clínica al <img src=x>", context="safety"
+        project, "Call the clinic: %(phone)s", "Llame a la clínica al <img src=x>", context="safety"
     )
     out = tmp_path / "out"
     assert build_card(project, out) == 1
     error = capsys.readouterr().err
     assert "safety notes are never shown in another language" in error
-    assert "'Call the clinic on %(phone)s'" in error
+    assert "'Call the clinic: %(phone)s'" in error
     assert not (out / f"{LEAFLET}.pdf").exists()
 
 

@@ -18,7 +18,10 @@ BLADDER = "loss of bladder control"
 
 
 def sign_everything_off(project: Path) -> None:
-    """The clinician signs the card off and a reviewer the Spanish catalogue, with the commands."""
+    """The clinician signs the card off and a reviewer the Spanish catalogue, with the commands;
+    the clinic gives a number that rings (the example's is Ofcom's drama range)."""
+    brand = project / "brands/harbour-lane-uk.toml"
+    brand.write_text(brand.read_text().replace('phone = "020 7946 0321"', 'phone = "020 7123 4567"'))
     pack = project / "packs/aftercare-card/pack.toml"
     pack.write_text(pack.read_text().replace('label_revision = ""', 'label_revision = "Test label, 2024-01"'))
     assert run_cli(project, "signoff", "aftercare-card", "--by", "Dr A. Example", "--on", "2026-11-20") == 0

@@ -89,12 +89,15 @@ def _between_letters(text: str, index: int) -> bool:
     )
 
 
-def check_phone_number(table: Table, key: str) -> None:
+def check_phone_number(table: Table, key: str, *, optional: bool = False) -> None:
     """Only what a phone can dial: the digits 0-9, spaces and + - ( ) . ; a
     number in international form (+44 ...) must be a possible number of its
-    country code. A national number is checked against no country's rules:
-    a brand names no country (dialling rules are a brand setting to come)."""
-    number = table.text(key)
+    country code. Whether the brand's country can dial it (its numbering
+    plan, the ranges kept for fiction) is phones.py's, for each leaflet.
+    ``optional``: the key may be left out or empty."""
+    number = table.text(key, default="" if optional else ..., allow_empty=optional)
+    if not number:
+        return
 
     def problem(message: str) -> ConfigError:
         line = key_line(table.path, table.prefix.rstrip("."), key)

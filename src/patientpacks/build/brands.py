@@ -12,6 +12,7 @@ from ..model import Brand, Colours, Contact, Logo, OutputProfile, Pack, Paramete
 from .brand_values import check_characters, check_phone_number
 from .config import ID, Table, key_line, parameters, read_toml
 from .contrast import contrast_failures
+from .jurisdictions import COUNTRY
 from .logos import check_logo
 
 PAPER_SIZES = ("A4", "Letter")
@@ -37,6 +38,8 @@ def load_brand(path: Path) -> Brand:
             "parameters",
             "qr",
             "output_profile",
+            "country",
+            "leaflets_after_consultation",
         }
     )
     language = _language(top, path)
@@ -76,9 +79,15 @@ def load_brand(path: Path) -> Brand:
         )
 
     contact = top.table("contact")
-    contact.reject_unknown({"phone", "email", "address", "website", "hours"})
+    contact.reject_unknown({"phone", "email", "address", "website", "hours", "out_of_hours_phone"})
+    # What a phone can dial, character by character, here; whether the
+    # brand's country can dial it is phones.py's (a draft reason, not an error).
     check_phone_number(contact, "phone")
-    check_phone_number(top, "emergency_number")
+    check_phone_number(contact, "out_of_hours_phone", optional=True)
+    check_phone_number(top, "emergency_number", optional=True)
+    country = top.text("country")
+    if not COUNTRY.fullmatch(country):
+        raise top.error("country", f'must be an ISO 3166 country code such as "GB" or "US", not {country!r}')
 
     qr = top.table("qr", required=False)
     qr.reject_unknown({"url"})
@@ -104,14 +113,17 @@ def load_brand(path: Path) -> Brand:
         contact=Contact(
             **{key: contact.text(key) for key in ("phone", "email", "address", "website")},
             hours=_localised_text(contact, "hours", language),
+            out_of_hours_phone=contact.text("out_of_hours_phone", default="", allow_empty=True),
         ),
-        emergency_number=top.text("emergency_number"),
+        emergency_number=top.text("emergency_number", default="", allow_empty=True),
         paper=paper,
         language=language,
         parameters=parameters(top.table("parameters", required=False)),
         source_file=path,
         qr_url=qr_url,
         output_profile=output_profile,
+        country=country,
+        leaflets_after_consultation=top.get("leaflets_after_consultation", bool, default=False),
     )
 
 

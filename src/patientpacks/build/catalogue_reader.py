@@ -46,6 +46,14 @@ from .translation_rules import NO_RULES, MessageKey, TranslationRules
 
 #: Message context that marks a safety-note message (see templates/safety_notes.html).
 SAFETY_CONTEXT = "safety"
+
+
+def is_safety_context(context: str | None) -> bool:
+    """A safety-note message: "safety", or a country's safety-box statement
+    ("safety:jurisdiction-GB", see jurisdictions.py)."""
+    return context is not None and (context == SAFETY_CONTEXT or context.startswith(f"{SAFETY_CONTEXT}:"))
+
+
 DOMAIN = "messages"
 
 #: The largest catalogue read, checked before reading: about 25 times the
@@ -246,7 +254,7 @@ def _message_problems(
 
     def add(message: Message, text: str, effect: Effect | None = None) -> None:
         key = message_key(message)
-        effect = effect or ("blocks" if key[0] == SAFETY_CONTEXT else "draft")
+        effect = effect or ("blocks" if is_safety_context(key[0]) else "draft")
         problems.append(CatalogueProblem(path, message.lineno, text, effect, key))
 
     for message in catalog:
@@ -285,7 +293,7 @@ def _missing_messages(path: Path, catalog: Catalog, template: Catalog, domain: s
         key = message_key(message)
         if not message.id or key in present:
             continue
-        effect: Effect = "blocks" if key[0] == SAFETY_CONTEXT else "draft"
+        effect: Effect = "blocks" if is_safety_context(key[0]) else "draft"
         if key[1] in contexts_by_id:
             found = sorted(f'"{context}"' if context else "none" for context in contexts_by_id[key[1]])
             text = (

@@ -7,6 +7,7 @@ a stale ``.mo`` file can never be used.
 
 from __future__ import annotations
 
+import copy
 import html
 import io
 from dataclasses import dataclass, field, replace
@@ -22,9 +23,9 @@ from ..errors import CatalogueError, UsageError
 from ..model import SignOff
 from .catalogue_reader import (
     DOMAIN,
-    SAFETY_CONTEXT,
     CatalogueReading,
     MessageKey,
+    is_safety_context,
     message_key,
     read_catalogue,
 )
@@ -43,9 +44,35 @@ def catalogue_path(locales_dir: Path, locale: str, domain: str = DOMAIN) -> Path
 
 
 def discover_locales(locales_dir: Path, domain: str = DOMAIN) -> list[str]:
-    """The source locale plus every locale that has a catalogue (of ``domain``), sorted."""
+    """The source locale plus every language that has a catalogue (of
+    ``domain``) of its own, sorted; the varieties' override catalogues are
+    :func:`discover_overrides`."""
     found = {path.parent.parent.name for path in locales_dir.glob(f"*/LC_MESSAGES/{domain}.po")}
-    return [SOURCE_LOCALE, *sorted(found - {SOURCE_LOCALE})]
+    return [SOURCE_LOCALE, *sorted(found - {SOURCE_LOCALE} - set(discover_overrides(locales_dir)))]
+
+
+def discover_overrides(locales_dir: Path) -> list[str]:
+    """The varieties that have an override catalogue (en_GB, en_US, es_US), sorted."""
+    found = {path.parent.parent.name for path in locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
+    return sorted(locale for locale in found if overridden_language(locales_dir, locale))
+
+
+def overridden_language(locales_dir: Path, locale: str) -> str | None:
+    """The language whose catalogue a variety's catalogue overrides, or None
+    when ``locale`` is a language of its own.
+
+    A catalogue of a language and region (es_US) whose language has a
+    catalogue (es), or is the source (en), holds only the messages where the
+    variety differs; every other message comes from the language's. So the
+    chain is explicit and short: es_US -> es, en_GB -> the English source,
+    and never further (pt_BR, with no pt catalogue, is a language of its own;
+    a leaflet never falls back to another language)."""
+    language = locale.split("_")[0]
+    if locale == language or locale in PSEUDO_LOCALES:
+        return None
+    if language == SOURCE_LOCALE or catalogue_path(locales_dir, language).is_file():
+        return language
+    return None
 
 
 def parse_locale(code: str) -> Locale:
@@ -71,8 +98,41 @@ class LoadedCatalogue:
     #: language (translation_rules.toml: never from the catalogue itself).
     untranslated_note: str = ENGLISH_UNTRANSLATED_NOTE
 
+    #: The language's catalogue this one overrides (es for es_US), or the
+    #: source (``source_catalogue()``, for en_GB); None: a language's own.
+    base: LoadedCatalogue | None = None
+
     def has_translation(self, context: str | None, message: str) -> bool:
-        return self.translations is None or (context, message) in self.translated
+        key = (context, message)
+        if self.translations is None or key in self.translated:
+            return True
+        # A variety's override that has no usable translation of its own
+        # leaves the message to its language's catalogue; one it refused
+        # (markup, placeholders) is named, like any other.
+        return self.base is not None and key not in self.rejected and self.base.has_translation(*key)
+
+    @property
+    def reviews(self) -> tuple[SignOff, ...]:
+        """The translation review of each catalogue of the chain whose review
+        counts (an override of the English source is source text, not a
+        translation)."""
+        own = (self.review,) if self.review is not None else ()
+        return own + (self.base.reviews if self.base is not None else ())
+
+
+def with_base(override: LoadedCatalogue, base: LoadedCatalogue) -> LoadedCatalogue:
+    """A variety's override catalogue (es_US) over its language's (es) or the
+    source: gettext asks the override first, then the base."""
+    translations = override.translations
+    if base.translations is not None and translations is not None:
+        # A copy: the override's compiled catalogue is cached, and gettext's
+        # add_fallback would chain onto it again for every leaflet.
+        translations = copy.copy(translations)
+        translations.add_fallback(base.translations)
+    review = override.review if base.translations is not None else None
+    # A refused translation is named whichever catalogue of the chain it is in.
+    rejected = {**base.rejected, **override.rejected}
+    return replace(override, translations=translations, base=base, review=review, rejected=rejected)
 
 
 def source_catalogue() -> LoadedCatalogue:
@@ -184,4 +244,4 @@ class RecordingTranslations:
 
     @property
     def missing_safety(self) -> list[str]:
-        return sorted(message for context, message in self.missing if context == SAFETY_CONTEXT)
+        return sorted(message for context, message in self.missing if is_safety_context(context))

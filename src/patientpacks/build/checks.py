@@ -13,11 +13,16 @@ from datetime import date
 
 from ..errors import shown_path
 from ..jobs import Job
-from .catalogue_reader import MessageKey
+from ..model import SignOff
+from .catalogue_reader import DOMAIN, MessageKey
 from .catalogues import LoadedCatalogue
+from .phones import brand_phone_numbers
 from .signoffs import REVIEW_LASTS, lapsed, review_due
 
-InputCheck = Callable[[Job, LoadedCatalogue, date], "str | None"]
+#: A check's reason, or its reasons (one per catalogue of a variety's
+#: chain, one per phone number: each is counted and listed on its own).
+Reasons = "str | list[str] | None"
+InputCheck = Callable[[Job, LoadedCatalogue, date], Reasons]
 
 
 def pack_not_signed_off(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
@@ -52,36 +57,44 @@ def safety_notes_not_checked_against_label(job: Job, catalogue: LoadedCatalogue,
     return None
 
 
-def translation_not_reviewed(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
-    review = catalogue.review
-    if review is None:
-        return None
+def translation_not_reviewed(job: Job, catalogue: LoadedCatalogue, today: date) -> list[str]:
+    # Every catalogue of the chain: a variety's override (es_US) and its language's (es).
+    return [reason for review in catalogue.reviews if (reason := _not_reviewed(review))]
+
+
+def _not_reviewed(review: SignOff) -> str | None:
+    assert review.path is not None  # a translation review is always read from its file
+    locale = review.path.parent.parent.name
     if review.problem:
         return f"translation sign-off cannot be used: {review.problem}"
     if not review.signed_off:
         return (
             f"translation not reviewed ({shown_path(review.path)} does not exist: "
-            f"a qualified reviewer runs `patientpacks review {catalogue.locale} --by NAME`)"
+            f"a qualified reviewer runs `patientpacks review {locale} --by NAME`)"
         )
     if review.changes:
         return (
             f"changed since review: {len(review.changes)} message(s) "
-            f"({shown_path(catalogue.path)}; `patientpacks check --locale {catalogue.locale}` lists them)"
+            f"({shown_path(review.path.with_name(DOMAIN + '.po'))}; "
+            f"`patientpacks check --locale {locale}` lists them)"
         )
     return None
 
 
-def translation_past_review_date(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
-    review = catalogue.review
-    if review is not None and lapsed(review, today):
-        basis = (
-            "its due date" if review.due else f"{REVIEW_LASTS.days} days after it was reviewed on {review.on}"
-        )
-        return (
-            f"translation past its review-due date {review_due(review).isoformat()} "
-            f"({shown_path(review.path)}: {basis})"
-        )
-    return None
+def translation_past_review_date(job: Job, catalogue: LoadedCatalogue, today: date) -> list[str]:
+    reasons = []
+    for review in catalogue.reviews:
+        if lapsed(review, today):
+            basis = (
+                "its due date"
+                if review.due
+                else f"{REVIEW_LASTS.days} days after it was reviewed on {review.on}"
+            )
+            reasons.append(
+                f"translation past its review-due date {review_due(review).isoformat()} "
+                f"({shown_path(review.path)}: {basis})"
+            )
+    return reasons
 
 
 def brand_text_not_in_leaflet_language(job: Job, catalogue: LoadedCatalogue, today: date) -> str | None:
@@ -93,6 +106,17 @@ def brand_text_not_in_leaflet_language(job: Job, catalogue: LoadedCatalogue, tod
     return None
 
 
+def phone_cannot_be_dialled(job: Job, catalogue: LoadedCatalogue, today: date) -> list[str]:
+    if job.jurisdiction is None:
+        return []
+    return [
+        f"{shown_path(job.brand.source_file)}: {key}: {number.printed!r} cannot be dialled in "
+        f"{job.jurisdiction.name}: {number.problem} (printed as written)"
+        for key, number in brand_phone_numbers(job.brand, job.jurisdiction).items()
+        if number.problem
+    ]
+
+
 INPUT_CHECKS: list[InputCheck] = [
     pack_not_signed_off,
     pack_past_review_date,
@@ -100,6 +124,7 @@ INPUT_CHECKS: list[InputCheck] = [
     translation_not_reviewed,
     translation_past_review_date,
     brand_text_not_in_leaflet_language,
+    phone_cannot_be_dialled,
 ]
 
 
@@ -123,11 +148,19 @@ SECOND_LANGUAGE_CHECKS: list[InputCheck] = [
 
 def input_reasons(job: Job, catalogue: LoadedCatalogue, today: date) -> list[str]:
     """Reasons known before rendering."""
-    return [reason for check in INPUT_CHECKS if (reason := check(job, catalogue, today))]
+    return _reasons(INPUT_CHECKS, job, catalogue, today)
 
 
 def second_language_reasons(job: Job, catalogue: LoadedCatalogue, today: date) -> list[str]:
-    return [reason for check in SECOND_LANGUAGE_CHECKS if (reason := check(job, catalogue, today))]
+    return _reasons(SECOND_LANGUAGE_CHECKS, job, catalogue, today)
+
+
+def _reasons(checks: list[InputCheck], job: Job, catalogue: LoadedCatalogue, today: date) -> list[str]:
+    reasons: list[str] = []
+    for check in checks:
+        found = check(job, catalogue, today)
+        reasons += [found] if isinstance(found, str) else found or []
+    return reasons
 
 
 def untranslated_messages_reason(catalogue: LoadedCatalogue, missing: set[MessageKey]) -> str | None:

@@ -162,6 +162,7 @@ class Table:
 
 _KIND_NAMES = {
     str: "text",
+    bool: "true or false",
     int: "a whole number",
     list: "a list",
     dict: "a table",

@@ -17,7 +17,7 @@ from ..jobs import Job, Leaflet, TreatmentRecord
 from ..model import Project
 from .catalogue_cache import CatalogueCache
 from .catalogue_reader import read_catalogue
-from .catalogues import LoadedCatalogue, RecordingTranslations
+from .catalogues import LoadedCatalogue, RecordingTranslations, with_base
 from .checks import input_reasons, page_budget_reason, second_language_reasons, untranslated_messages_reason
 from .fonts import FontSetup, load_font_setup
 from .preview import (
@@ -61,6 +61,12 @@ class LeafletBuilder:
     def _catalogue(self, locale: str, path: Path | None) -> LoadedCatalogue:
         return self._catalogues.get(locale, path, self.rules)
 
+    def _chain(self, locale: str, path: Path | None, variety: str, override: Path | None) -> LoadedCatalogue:
+        """A leaflet's catalogues: its variety's override (if any) over its
+        language's catalogue or the source."""
+        base = self._catalogue(locale, path)
+        return base if override is None else with_base(self._catalogue(variety, override), base)
+
     def _current_renderer(self, html: str) -> LeafletRenderer:
         """The renderer, made again when a stylesheet or a font changed, or
         when the leaflet has a character its font subsets were not cut for
@@ -100,13 +106,15 @@ class LeafletBuilder:
         """A bilingual edition's second language, and the reasons it makes the leaflet a draft."""
         if job.edition.second_locale is None:
             return None, []
-        catalogue = self._catalogue(job.edition.second_locale, job.second_catalogue_path)
+        catalogue = self._chain(
+            job.edition.second_locale, job.second_catalogue_path, job.second_variety, job.second_override_path
+        )
         second, record = render_second_language(
             self.environment,
             job,
             catalogue,
-            font_stack=self.renderer.css_font_stack(self.fonts.stack_for(job.edition.second_locale)),
-            draft_mark=self.rules.draft_mark(job.edition.second_locale),
+            font_stack=self.renderer.css_font_stack(self.fonts.stack_for(job.second_text_locale)),
+            draft_mark=self.rules.draft_mark(job.second_text_locale),
         )
         _refuse_missing_safety(record, catalogue)
         reasons = second_language_reasons(job, catalogue, self.today)
@@ -116,14 +124,14 @@ class LeafletBuilder:
     def html(self, job: Job, *, draft: bool) -> str:
         """The leaflet's HTML as the PDF is laid out from (its second language
         included), with or without the draft mark."""
-        catalogue = self._catalogue(job.locale, job.catalogue_path)
+        catalogue = self._chain(job.locale, job.catalogue_path, job.variety, job.override_path)
         second, _ = self._second_language(job)
         return self._html(job, catalogue, draft=draft, second=second)[0]
 
     def build(self, job: Job, record: TreatmentRecord | None = None) -> Leaflet:
         """Check, render and lay out one leaflet; with ``record``, its
         treatment record filled in for one patient (kept nowhere)."""
-        catalogue = self._catalogue(job.locale, job.catalogue_path)
+        catalogue = self._chain(job.locale, job.catalogue_path, job.variety, job.override_path)
         second, reasons = self._second_language(job)
         reasons = input_reasons(job, catalogue, self.today) + reasons
         drafted = bool(reasons)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import PatientPacksError, UsageError
-from ..model import Brand, Pack, Project
+from ..errors import ConfigError, PatientPacksError, UsageError
+from ..model import Brand, Jurisdiction, Pack, Project
 from .brands import check_brand_parameters, load_brand
 from .catalogue_reader import catalogue_bytes
 from .catalogues import (
@@ -16,6 +16,7 @@ from .catalogues import (
     discover_locales,
     parse_locale,
 )
+from .jurisdictions import check_country, load_jurisdiction
 from .options import BuildOptions
 from .packs import load_pack
 
@@ -26,6 +27,8 @@ class LoadedInputs:
 
     packs: dict[str, Pack] = field(default_factory=dict)
     brands: dict[str, Brand] = field(default_factory=dict)
+    #: Each pack's jurisdiction for each brand's country, by (pack id, country).
+    jurisdictions: dict[tuple[str, str], Jurisdiction] = field(default_factory=dict)
     #: The catalogue file of each locale (None for the source locale). Workers
     #: read and check them: a broken one fails only that locale's leaflets.
     catalogues: dict[str, Path | None] = field(default_factory=dict)
@@ -88,12 +91,16 @@ def load_inputs(project: Project, options: BuildOptions) -> LoadedInputs:
             brand = load_brand(project.brands_dir / f"{brand_id}.toml")
             if not pack_errors:  # else a parameter may belong to the unreadable pack
                 check_brand_parameters(brand, list(all_packs.values()))
+            check_country(project, brand)
             inputs.brands[brand_id] = brand
         except PatientPacksError as error:
             inputs.errors[("brand", brand_id)] = error
+    _load_jurisdictions(project, inputs)
     for locale in [*locales, *second_locales]:
         path = (
-            None if locale == SOURCE_LOCALE else catalogue_path(project.locales_dir, catalogue_locale[locale])
+            None
+            if catalogue_locale[locale] == SOURCE_LOCALE
+            else catalogue_path(project.locales_dir, catalogue_locale[locale])
         )
         inputs.catalogues[locale] = path
         try:  # a file that is no catalogue is not read, not even to hash it
@@ -103,3 +110,25 @@ def load_inputs(project: Project, options: BuildOptions) -> LoadedInputs:
             inputs.errors[("locale", locale)] = error
     inputs.locales = locales
     return inputs
+
+
+def _load_jurisdictions(project: Project, inputs: LoadedInputs) -> None:
+    """Each selected pack's jurisdiction for each brand's country; one that
+    cannot be read fails that pack's leaflets for that country's brands."""
+    for pack in inputs.packs.values():
+        for country in sorted({brand.country for brand in inputs.brands.values()}):
+            try:
+                inputs.jurisdictions[(pack.id, country)] = load_jurisdiction(project, country, pack)
+            except PatientPacksError as error:
+                inputs.errors[("jurisdiction", f"{pack.id}/{country}")] = error
+    for brand_id, brand in list(inputs.brands.items()):
+        found = [item for (_, country), item in inputs.jurisdictions.items() if country == brand.country]
+        if brand.emergency_number and found and brand.emergency_number not in found[0].short_codes:
+            inputs.errors[("brand", brand_id)] = ConfigError(
+                f"{brand.emergency_number!r} is not an emergency number of {found[0].name} "
+                f"(use one of: {', '.join(found[0].short_codes)}, or leave it out for "
+                f"{found[0].emergency_number})",
+                path=brand.source_file,
+                key="emergency_number",
+            )
+            del inputs.brands[brand_id]

@@ -88,6 +88,9 @@ _FIELDS: dict[str, Callable[[object], str | None]] = {
     "sha256": _sha256,
     "pages": _pages,
     "page_size": _text,
+    "country": _text,
+    "variety": _text,
+    "catalogue_chain": _texts,
     "status": _status,
     "reasons": _texts,
     "edition_code": _text,
@@ -212,6 +215,11 @@ def manifest_entry(leaflet: Leaflet, pdf_sha256: str) -> dict[str, Any]:
         "sha256": pdf_sha256,
         "pages": leaflet.pages,
         "page_size": job.page_size,
+        # The brand's country, the variety the text is in (en_GB for "en" at
+        # a UK clinic), and where its messages came from, first to last.
+        "country": job.brand.country,
+        "variety": job.text_locale,
+        "catalogue_chain": list(job.catalogue_chain),
         "status": leaflet.status,
         "reasons": list(leaflet.reasons),
         # The code printed in the leaflet's small print, and what it was built
@@ -229,6 +237,11 @@ def _inputs_of(job: Job) -> dict[str, Any]:
         "pack_version": job.pack.version,
         "pack_published": job.pack.published.isoformat(),
         **{role: files.get(role) for role in ("pack", "brand", "catalogue", "second_catalogue")},
+        **{
+            role: files[role]
+            for role in ("override", "second_override", "jurisdiction", "pack_jurisdiction")
+            if role in files
+        },
     }
 
 

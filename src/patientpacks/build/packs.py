@@ -19,6 +19,8 @@ _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,63}")
 LAYOUTS = ("guide", "card")
 #: "half": one sheet folded in half, printed as a booklet of 4, 8, ... pages.
 FOLDS = ("none", "half")
+#: A jurisdiction statement's name, as templates write it (law.under_18).
+ID_KEY = re.compile(r"[a-z][a-z0-9_]*")
 
 
 def load_pack(directory: Path) -> Pack:
@@ -47,6 +49,7 @@ def load_pack(directory: Path) -> Pack:
             "parameters",
             "print_shop",
             "sections",
+            "jurisdiction_statements",
             "codes",
         }
     )
@@ -67,10 +70,12 @@ def load_pack(directory: Path) -> Pack:
         )
     page_size = top.text("page_size")
     size, _, orientation = page_size.partition(" ")
-    if page_size != "brand" and (size not in PAGE_SIZES or orientation not in ("", "landscape", "portrait")):
+    if page_size not in ("brand", "card") and (
+        size not in PAGE_SIZES or orientation not in ("", "landscape", "portrait")
+    ):
         raise top.error(
             "page_size",
-            f'unknown page size {page_size!r} (use "brand", or one of {", ".join(PAGE_SIZES)}, '
+            f'unknown page size {page_size!r} (use "brand", "card" (half the brand\'s paper), or one of {", ".join(PAGE_SIZES)}, '
             'optionally followed by "landscape")',
         )
     layout = top.text("layout")
@@ -83,9 +88,14 @@ def load_pack(directory: Path) -> Pack:
     safety = top.table("safety")
     safety.reject_unknown({"label_revision"})
 
-    sources = top.get("sources", list)
-    if not sources or not all(isinstance(source, str) and source.strip() for source in sources):
-        raise top.error("sources", "must be a non-empty list of text")
+    # The sources that hold in every country; a country's own are in the
+    # pack's jurisdictions/<country>.toml.
+    sources = top.get("sources", list, default=[])
+    if not all(isinstance(source, str) and source.strip() for source in sources):
+        raise top.error("sources", "must be a list of text")
+    statements = top.get("jurisdiction_statements", list, default=[])
+    if not all(isinstance(key, str) and ID_KEY.fullmatch(key) for key in statements):
+        raise top.error("jurisdiction_statements", 'must be a list of statement names such as "under_18"')
 
     print_shop = top.table("print_shop", required=False)
     print_shop.reject_unknown({"fold"})
@@ -119,6 +129,7 @@ def load_pack(directory: Path) -> Pack:
         source_file=path,
         fold=fold,
         sections=tuple(f"{directory.name}/sections/{name}" for name in sections),
+        jurisdiction_statements=tuple(statements),
     )
 
 

@@ -15,10 +15,12 @@ from pathlib import Path, PurePosixPath
 from .. import __version__
 from ..errors import CatalogueError, shown_path
 from ..jobs import Edition, Failure, Job
-from ..model import Brand, Pack, Project
+from ..model import Brand, Jurisdiction, Pack, Project
 from .catalogue_reader import read_catalogue
 from .catalogues import (
     PSEUDO_LOCALES,
+    catalogue_path,
+    overridden_language,
     review_lapsed,
 )
 from .fonts import load_font_setup
@@ -108,6 +110,7 @@ class _InputHasher:
         edition: Edition,
         catalogues: tuple[Path | None, ...],
         today: date,
+        jurisdiction: Jurisdiction,
     ) -> str:
         # The date matters only through the review-due checks (the pack's and
         # the translation's), so a new day alone does not rebuild anything.
@@ -117,9 +120,17 @@ class _InputHasher:
             ("locale", locale),
             ("edition", edition.id),
             ("past review", str(today > pack.review_due)),
+            # The clinical sign-off's state: it covers files of other
+            # countries and varieties too (signoffs.pack_items), which are
+            # not this leaflet's inputs.
+            (
+                "clinical sign-off",
+                f"{pack.signoff.current}:{len(pack.signoff.changes)}:{pack.signoff.problem}",
+            ),
         ]
         parts += self.tree(pack.directory) + self.tree(project.templates_dir) + self.tree(project.assets_dir)
         parts += [self.file(brand.source_file), self.file(brand.logo.path)]
+        parts += [self.file(path) for path in jurisdiction.source_files]
         if edition.name == "print-shop" and brand.output_profile is not None:
             parts.append(self.file(brand.output_profile.path))
         for catalogue in catalogues:
@@ -153,6 +164,7 @@ def plan_jobs(
         label = f"{brand_id}/{locale}/{pack_id}{edition.file_suffix}"
         if options.shard and not in_shard(label, *options.shard):
             continue
+        country = inputs.brands[brand_id].country if brand_id in inputs.brands else ""
         broken = [
             inputs.errors[key]
             for key in (
@@ -160,6 +172,7 @@ def plan_jobs(
                 ("brand", brand_id),
                 ("locale", locale),
                 ("locale", edition.second_locale),
+                ("jurisdiction", f"{pack_id}/{country}"),
             )
             if key in inputs.errors
         ]
@@ -167,7 +180,13 @@ def plan_jobs(
             failures.append(Failure(label, "; ".join(str(error) for error in broken)))
             continue
         pack, brand, catalogue = inputs.packs[pack_id], inputs.brands[brand_id], inputs.catalogues[locale]
+        jurisdiction = inputs.jurisdictions[(pack_id, country)]
+        variety, override = _variety(project, jurisdiction, locale)
         second_catalogue = inputs.catalogues[edition.second_locale] if edition.second_locale else None
+        second_variety, second_override = (
+            _variety(project, jurisdiction, edition.second_locale) if edition.second_locale else ("", None)
+        )
+        catalogues = (catalogue, override, second_catalogue, second_override)
         jobs.append(
             Job(
                 pack=pack,
@@ -175,7 +194,7 @@ def plan_jobs(
                 locale=locale,
                 catalogue_path=catalogue,
                 inputs_sha256=hasher.job(
-                    project, pack, brand, locale, edition, (catalogue, second_catalogue), options.today
+                    project, pack, brand, locale, edition, catalogues, options.today, jurisdiction
                 ),
                 edition=edition,
                 second_catalogue_path=second_catalogue,
@@ -185,13 +204,32 @@ def plan_jobs(
                         ("pack", pack.source_file),
                         ("brand", brand.source_file),
                         ("catalogue", catalogue),
+                        ("override", override),
                         ("second_catalogue", second_catalogue),
+                        ("second_override", second_override),
+                        *zip(("jurisdiction", "pack_jurisdiction"), jurisdiction.source_files, strict=False),
                     )
                     if path is not None
                 ),
+                jurisdiction=jurisdiction,
+                variety=variety,
+                override_path=override,
+                second_variety=second_variety,
+                second_override_path=second_override,
             )
         )
     return jobs, failures
+
+
+def _variety(project: Project, jurisdiction: Jurisdiction, locale: str) -> tuple[str, Path | None]:
+    """The variety a leaflet in ``locale`` is printed in for the brand's
+    country (a bare language takes the country's: en -> en_GB; a locale
+    that names its region keeps it), and its override catalogue, if any."""
+    variety = jurisdiction.varieties.get(locale, locale)
+    path = catalogue_path(project.locales_dir, variety)
+    if overridden_language(project.locales_dir, variety) and path.is_file():
+        return variety, path
+    return variety, None
 
 
 def in_shard(label: str, shard: int, shards: int) -> bool:
@@ -257,18 +295,21 @@ def refuse_unreadable_catalogues(jobs: list[Job]) -> tuple[list[Job], list[Failu
     stays. (Problems with single messages are the leaflet's own: a draft
     reason, or a missing safety message that stops it.)"""
     problems: dict[Path, str] = {}
-    for path in {path for job in jobs for path in (job.catalogue_path, job.second_catalogue_path) if path}:
+    for path in {path for job in jobs for path in _catalogue_files(job)}:
         reading = read_catalogue(path, PSEUDO_LOCALES.get(path.parent.parent.name, path.parent.parent.name))
         if reading.catalog is None or reading.blocking:
             problem = (reading.blocking or reading.problems)[0]
             problems[path] = str(CatalogueError(problem.message, path=problem.path, line=problem.line))
     to_build, refused = [], []
     for job in jobs:
-        found = [
-            problems[path] for path in (job.catalogue_path, job.second_catalogue_path) if path in problems
-        ]
+        found = [problems[path] for path in _catalogue_files(job) if path in problems]
         if found:
             refused.append(Failure(job.label, "; ".join(found)))
         else:
             to_build.append(job)
     return to_build, refused
+
+
+def _catalogue_files(job: Job) -> list[Path]:
+    paths = (job.override_path, job.catalogue_path, job.second_override_path, job.second_catalogue_path)
+    return [path for path in paths if path is not None]

@@ -27,9 +27,10 @@ from babel.numbers import format_decimal
 from .. import __version__
 from ..errors import TemplateError, shown_path
 from ..jobs import Job, TreatmentRecord
-from ..model import Project
+from ..model import Jurisdiction, Project
 from .catalogues import LoadedCatalogue, RecordingTranslations, parse_locale
 from .digits import native_digits
+from .phones import brand_phone_numbers
 from .typography import locale_typography, typeset_messages
 
 
@@ -52,6 +53,11 @@ class LeafletContext:
     #: The draft words in the leaflet's language, from the project's
     #: translation rules, never from its catalogue (translation_rules.py).
     draft_mark: str
+    #: The emergency number: the brand's, else its country's.
+    emergency_number: str = ""
+    #: The clinic's numbers as its country writes them ("" for none).
+    phone: str = ""
+    out_of_hours_phone: str = ""
     tool_version: str = __version__
     #: One patient's treatment record, filled in (None: blank write-in lines).
     treatment: TreatmentRecord | None = None
@@ -197,22 +203,65 @@ def _leaflet_context(
     font_stack: tuple[str, ...],
     draft_mark: str,
 ) -> LeafletContext:
+    """``locale``: the variety the text is in (en_GB), whose CLDR data
+    (dates, numbers) and language tag the leaflet takes."""
     babel_locale = parse_locale(locale)
+    reviews = catalogue.reviews
     return LeafletContext(
         locale=locale,
         lang=locale.replace("_", "-"),
         direction=text_direction(babel_locale),
         page_size=job.page_size,
         draft=draft,
-        translation=catalogue.review,
+        # The small print says a translation is reviewed only when every
+        # catalogue it comes from is.
+        translation=next(
+            (review for review in reviews if not review.current), reviews[0] if reviews else None
+        ),
         clinic_hours=job.clinic_hours_in(locale)[0],
         font_stack=font_stack,
         counter_style=counter_style(babel_locale),
         edition=job.edition.name,
         edition_code=job.edition_code,
         qr_url=job.qr_url,
+        emergency_number=job.emergency_number,
+        **_phones(job),
         draft_mark=draft_mark,
     )
+
+
+def _phones(job: Job) -> dict[str, str]:
+    """The brand's numbers in its country's national format; as written when
+    they cannot be dialled (a draft reason, see checks.py) or there is no
+    jurisdiction (a job rendered from given HTML)."""
+    phones = {"phone": job.brand.contact.phone, "out_of_hours_phone": job.brand.contact.out_of_hours_phone}
+    if job.jurisdiction is not None:
+        for key, number in brand_phone_numbers(job.brand, job.jurisdiction).items():
+            phones[key.removeprefix("contact.")] = number.printed
+    return phones
+
+
+class JurisdictionText:
+    """A country's statements as a template prints them, ``law.under_18``:
+    each through the leaflet's catalogue under the jurisdiction's message
+    context (recorded like any message: one without a translation makes the
+    leaflet a draft, a safety-box one stops it), and escaped, since
+    statements are plain text. "" (a rule the country does not have)
+    prints nothing."""
+
+    def __init__(self, jurisdiction: Jurisdiction, translations: RecordingTranslations) -> None:
+        self._jurisdiction = jurisdiction
+        self._translations = translations
+
+    def __getattr__(self, key: str) -> markupsafe.Markup:
+        jurisdiction = self._jurisdiction
+        if key in jurisdiction.safety_statements:
+            text, context = jurisdiction.safety_statements[key], jurisdiction.safety_context
+        elif key in jurisdiction.statements:
+            text, context = jurisdiction.statements[key], jurisdiction.context
+        else:
+            raise AttributeError(f"{jurisdiction.country} has no statement {key!r}")
+        return markupsafe.escape(self._translations.pgettext(context, text) if text else "")
 
 
 def _render_templates(
@@ -228,6 +277,10 @@ def _render_templates(
     # The environment is shared by every leaflet a process renders, one at a
     # time; installing the callables just rebinds four globals.
     environment.install_gettext_translations(translations, newstyle=True)
+    if job.jurisdiction is None:
+        raise TemplateError(
+            f"{job.label}: a leaflet needs its brand's jurisdiction", path=job.pack.source_file
+        )
     # Every message printed as the language sets it (typography.py).
     typography = locale_typography(environment.templates_dir, leaflet.locale)
     typeset_messages(environment, typography)
@@ -239,6 +292,9 @@ def _render_templates(
                     pack=job.pack,
                     brand=job.brand,
                     params=job.parameters,
+                    jurisdiction=job.jurisdiction,
+                    law=JurisdictionText(job.jurisdiction, translations),
+                    name_products=job.jurisdiction.may_name_products(job.brand),
                     babel_locale=parse_locale(leaflet.locale),
                     second=second,
                 )
@@ -296,7 +352,7 @@ def render_second_language(
     language (``draft_mark``: its draft words), and the record of what was
     translated."""
     leaflet = _leaflet_context(
-        job, job.edition.second_locale, catalogue, draft=False, font_stack=font_stack, draft_mark=draft_mark
+        job, job.second_text_locale, catalogue, draft=False, font_stack=font_stack, draft_mark=draft_mark
     )
     names = [job.pack.title_template_name, "safety_notes.html", *job.pack.sections]
     (title, safety_notes, *sections), translations = _render_templates(
@@ -332,7 +388,7 @@ def render_leaflet_html(
     with (a translator's preview marks each message)."""
     leaflet = replace(
         _leaflet_context(
-            job, job.locale, catalogue, draft=draft, font_stack=font_stack, draft_mark=draft_mark
+            job, job.text_locale, catalogue, draft=draft, font_stack=font_stack, draft_mark=draft_mark
         ),
         treatment=treatment,
     )
@@ -346,7 +402,7 @@ def render_title(environment: jinja2.Environment, job: Job, catalogue: LoadedCat
     """A leaflet's title in its language, as plain text (for listings: the
     server's pages), rendered from the pack's title template as the leaflet
     renders it."""
-    leaflet = _leaflet_context(job, job.locale, catalogue, draft=False, font_stack=(), draft_mark="")
+    leaflet = _leaflet_context(job, job.text_locale, catalogue, draft=False, font_stack=(), draft_mark="")
     (title,), _ = _render_templates(environment, [job.pack.title_template_name], job, catalogue, leaflet)
     return " ".join(markupsafe.Markup(title).striptags().split())
 

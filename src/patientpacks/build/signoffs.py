@@ -16,6 +16,7 @@ can edit its header, and a header says nothing about which words were read.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -23,16 +24,21 @@ from pathlib import Path
 from typing import Any
 
 from babel.messages.extract import extract_from_file
+from babel.messages.pofile import read_po
 
-from ..errors import ConfigError
+from ..errors import ConfigError, PatientPacksError
 from ..model import Change, SignedKey, SignedText, SignOff, template_files
-from .catalogue_reader import CatalogueReading, message_key
+from .catalogue_reader import CatalogueReading, catalogue_bytes, message_key
 from .config import read_toml
 
 #: Beside the catalogue it covers.
 REVIEW_FILE = "review.toml"
 #: Beside the pack's pack.toml.
 PACK_SIGNOFF_FILE = "signoff.toml"
+
+#: The language the templates are written in (catalogues.SOURCE_LOCALE,
+#: which imports this module): its varieties are source text.
+SOURCE_LANGUAGE = "en"
 
 #: How long a translation review lasts when its file has no ``due`` date.
 REVIEW_LASTS = timedelta(days=365)
@@ -89,20 +95,72 @@ def template_messages(paths: list[Path]) -> SignedItems:
 
 def pack_items(directory: Path, settings: dict[str, Any]) -> SignedItems:
     """What a pack's clinical sign-off covers: the English text of the pack's
-    templates and of the shared templates (the safety notes), and the pack's
-    settings that change what a patient reads."""
-    # A project's shared templates are beside packs/ (the layout is fixed).
-    shared = directory.parent.parent / "templates"
-    paths = sorted([*template_files(directory), *template_files(shared)])
+    templates and of the shared templates (the safety notes), each country's
+    statements (the project's and the pack's jurisdiction files), the English
+    varieties' wording (en_GB, en_US: source text, which no translation
+    review covers), and the pack's settings that change what a patient reads."""
+    # A project's shared templates, jurisdictions and locales are beside
+    # packs/ (the layout is fixed).
+    root = directory.parent.parent
+    paths = sorted([*template_files(directory), *template_files(root / "templates")])
     items = template_messages(paths)
+    countries = sorted(
+        [*(root / "jurisdictions").glob("*.toml"), *(directory / "jurisdictions").glob("*.toml")]
+    )
+    for path in countries:
+        items |= _jurisdiction_items(root, path)
+    for path in sorted((root / "locales").glob(f"{SOURCE_LANGUAGE}_*/LC_MESSAGES/*.po")):
+        items |= _english_variety_items(root, path)
     for name, value in sorted(settings.items()):
-        items[("setting", None, name)] = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+        items[("setting", None, name)] = _setting_text(value)
     return items
+
+
+def _jurisdiction_items(root: Path, path: Path) -> SignedItems:
+    """A jurisdiction file's values, each a setting named by file and key. A
+    file that cannot be read is left out: the build refuses it, by name."""
+    try:
+        data = read_toml(path)
+    except ConfigError:
+        return {}
+    name = path.relative_to(root).as_posix()
+    items: SignedItems = {}
+    for key, value in sorted(data.items()):
+        values = value if isinstance(value, dict) else {"": value}
+        for inner, text in sorted(values.items()):
+            setting = f"{name}: {key}.{inner}" if inner else f"{name}: {key}"
+            items[("setting", None, setting)] = _setting_text(text)
+    return items
+
+
+def _english_variety_items(root: Path, path: Path) -> SignedItems:
+    """An English variety's wording, message by message (its catalogue holds
+    only what differs from the source). One that cannot be read is left
+    out: the build refuses it, by name."""
+    try:
+        catalog = read_po(io.BytesIO(catalogue_bytes(path)))
+    except (PatientPacksError, ValueError, SyntaxError):
+        return {}
+    name = path.relative_to(root).parent.parent.as_posix()
+    items: SignedItems = {}
+    for message in catalog:
+        strings = message.string if isinstance(message.string, list | tuple) else (message.string,)
+        if message.id and all(strings) and not message.fuzzy:
+            context, msgid = message_key(message)
+            shown = f"{context}|{msgid}" if context else msgid
+            items[("setting", None, f"{name}: {shown}")] = _setting_text(
+                list(strings) if len(strings) > 1 else strings[0]
+            )
+    return items
+
+
+def _setting_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def pack_settings(data: dict[str, Any]) -> dict[str, Any]:
     """The settings of a pack.toml a clinical sign-off covers, by name."""
-    settings = {name: data.get(name) for name in ("title", "sources", "sections")}
+    settings = {name: data.get(name) for name in ("title", "sources", "sections", "jurisdiction_statements")}
     settings |= {f"parameters.{name}": value for name, value in data.get("parameters", {}).items()}
     settings |= {f"safety.{name}": value for name, value in data.get("safety", {}).items()}
     return settings

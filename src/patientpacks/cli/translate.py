@@ -169,6 +169,14 @@ def _stats(project: Project, arguments: argparse.Namespace) -> int:
             if row.changed_since_review
             else "no"
         )
+        if row.overrides:
+            # A variety: a few messages over its language's catalogue, not a
+            # mostly untranslated language.
+            print(
+                f"{row.locale:<9} {row.pack:<16} {row.translated:>10} {row.fuzzy:>6} {'-':>9} "
+                f"{'override':>7}  {'-' if row.overrides == 'en' else reviewed} (over {row.overrides})"
+            )
+            continue
         print(
             f"{row.locale:<9} {row.pack:<16} {row.translated:>10} {row.fuzzy:>6} {row.untranslated:>9} "
             f"{row.percent:>6}%  {reviewed}"

@@ -12,8 +12,15 @@ from babel.messages.catalog import Catalog
 
 from ..build.brands import load_brand
 from ..build.catalogue_reader import CatalogueReading
-from ..build.catalogues import SOURCE_LOCALE, catalogue_path, discover_locales
+from ..build.catalogues import (
+    SOURCE_LOCALE,
+    catalogue_path,
+    discover_locales,
+    discover_overrides,
+    overridden_language,
+)
 from ..build.fonts import FontSetup, load_font_setup
+from ..build.jurisdictions import load_jurisdiction
 from ..build.layout_checks import find_layout_problems
 from ..build.message_checks import forms, message_key, over_length_budget, source_text
 from ..build.options import BuildOptions
@@ -109,6 +116,8 @@ def check_page_catalogues(project: Project, locales: list[str]) -> list[Problem]
     problems = []
     for locale in locales:
         path = catalogue_path(project.locales_dir, locale, PAGES_DOMAIN)
+        if overridden_language(project.locales_dir, locale):
+            continue  # a variety (en_GB, es_US) shows its language's pages
         if not path.exists() and not path.is_symlink():
             problems.append(
                 Problem(path, None, f"missing: the front desk pages show English to a receptionist who "
@@ -299,7 +308,8 @@ def check_readability(project: Project, locales: list[str]) -> tuple[list[PackRe
     for pack_path in sorted(project.packs_dir.glob("*/pack.toml")):
         try:
             pack = load_pack(pack_path.parent)
-            sections = pack_readability(environment, pack, brand, catalogues, rules)
+            jurisdiction = load_jurisdiction(project, brand.country, pack)
+            sections = pack_readability(environment, pack, brand, catalogues, jurisdiction, rules)
         except PatientPacksError as error:
             problems.append(
                 Problem(error.path or pack_path, error.line, f"readability not scored: {error.message}")
@@ -364,7 +374,8 @@ def check_project(
     budgets and text outside the printable area."""
     fonts = load_font_setup(project.fonts_dir)
     available = [locale for locale in discover_locales(project.locales_dir) if locale != SOURCE_LOCALE]
-    selected = list(locales) or available
+    overrides = discover_overrides(project.locales_dir)
+    selected = list(locales) or [*available, *overrides]
     problems: list[Problem] = []
     template = read_template(project)
     if template is None:
@@ -380,9 +391,12 @@ def check_project(
         path = catalogue_path(project.locales_dir, locale)
         if not path.exists():
             raise UsageError(f"no catalogue for {locale!r} ({shown_path(path)})")
-        found, usable = check_catalogue(project, locale, fonts, template)
+        # A variety's override holds only what it changes: it is not
+        # compared with messages.pot (nothing is missing from it).
+        override = overridden_language(project.locales_dir, locale) is not None
+        found, usable = check_catalogue(project, locale, fonts, None if override else template)
         problems += found
-        if usable:
+        if usable and not override:
             readable.append(locale)  # an unreadable one is reported once, above
     problems += check_page_catalogues(project, selected)
     problems += check_brand_glyphs(project, selected, fonts)

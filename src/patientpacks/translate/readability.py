@@ -30,7 +30,7 @@ from ..build.catalogues import SOURCE_LOCALE, load_catalogue, source_catalogue
 from ..build.render_html import render_leaflet_html
 from ..build.translation_rules import TranslationRules
 from ..jobs import Job
-from ..model import Brand, Pack
+from ..model import Brand, Jurisdiction, Pack
 
 #: The highest Flesch-Kincaid grade an English section may read at.
 TARGET_GRADE = 8.0
@@ -179,15 +179,19 @@ def pack_readability(
     pack: Pack,
     brand: Brand,
     catalogues: dict[str, Path],
+    jurisdiction: Jurisdiction,
     rules: TranslationRules,
 ) -> list[SectionReadability]:
     """Score each section of ``pack`` in English and in each locale of
     ``catalogues`` (locale -> catalogue path) that has a formula, rendered with
-    ``brand``'s values (and the translations ``rules`` let the build print)."""
-    rendered = {SOURCE_LOCALE: _render_sections(environment, pack, brand, SOURCE_LOCALE, None, rules)}
+    ``brand``'s values in ``jurisdiction`` (and the translations ``rules`` let
+    the build print)."""
+    rendered = {
+        SOURCE_LOCALE: _render_sections(environment, pack, brand, jurisdiction, SOURCE_LOCALE, None, rules)
+    }
     for locale, path in catalogues.items():
         if locale in FORMULAS:
-            rendered[locale] = _render_sections(environment, pack, brand, locale, path, rules)
+            rendered[locale] = _render_sections(environment, pack, brand, jurisdiction, locale, path, rules)
     results = []
     # Every locale renders the same template, so its sections line up with the English ones.
     for index, english in enumerate(rendered[SOURCE_LOCALE]):
@@ -207,12 +211,20 @@ def _render_sections(
     environment: jinja2.Environment,
     pack: Pack,
     brand: Brand,
+    jurisdiction: Jurisdiction,
     locale: str,
     path: Path | None,
     rules: TranslationRules,
 ) -> list[Section]:
     # Rendered to be read, never built: there are no inputs to trace, and no draft mark.
-    job = Job(pack=pack, brand=brand, locale=locale, catalogue_path=path, inputs_sha256="0" * 64)
+    job = Job(
+        pack=pack,
+        brand=brand,
+        locale=locale,
+        catalogue_path=path,
+        inputs_sha256="0" * 64,
+        jurisdiction=jurisdiction,
+    )
     catalogue = source_catalogue() if path is None else load_catalogue(path, locale, rules=rules)
     html, _ = render_leaflet_html(
         environment, job, catalogue, draft=False, font_stack=(), draft_mark=rules.draft_mark(locale)

@@ -13,6 +13,8 @@ from ..build.catalogues import (
     SOURCE_LOCALE,
     catalogue_path,
     discover_locales,
+    discover_overrides,
+    overridden_language,
 )
 from ..build.packs import load_pack
 from ..build.page_catalogues import PAGES_DOMAIN, read_page_template
@@ -38,6 +40,10 @@ class CatalogueStats:
     review_problem: str = ""
     #: Why the catalogue cannot be used at all (its leaflets are not built), if so.
     broken: str | None = None
+    #: For a variety's override catalogue (es_US), the language it overrides
+    #: (es; en for the source): ``translated`` and ``fuzzy`` count its own
+    #: messages, and nothing in it is untranslated (the base has the rest).
+    overrides: str | None = None
 
     @property
     def total(self) -> int:
@@ -53,7 +59,8 @@ def messages_of_pack(catalog: Catalog, pack_id: str) -> list[Message]:
 
     def used(message: Message) -> bool:
         return any(
-            location.startswith((f"packs/{pack_id}/", "templates/")) for location, _ in message.locations
+            location.startswith((f"packs/{pack_id}/", "templates/", "jurisdictions/"))
+            for location, _ in message.locations
         )
 
     return [message for message in catalog if message.id and used(message)]
@@ -103,10 +110,11 @@ def catalogue_stats(project: Project, pack_ids: list[str]) -> list[CatalogueStat
     as untranslated), else against the catalogue's own messages."""
     template = read_template(project)
     rows = []
-    for locale in discover_locales(project.locales_dir):
+    for locale in [*discover_locales(project.locales_dir), *discover_overrides(project.locales_dir)]:
         if locale == SOURCE_LOCALE:
             continue
-        reading = read_project_catalogue(project, locale, template)
+        base = overridden_language(project.locales_dir, locale)
+        reading = read_project_catalogue(project, locale, None if base else template)
         if reading.catalog is None or reading.blocking:
             problem = (reading.blocking or reading.problems)[0]
             where = shown_path(problem.path) + (f":{problem.line}" if problem.line else "")
@@ -124,16 +132,20 @@ def catalogue_stats(project: Project, pack_ids: list[str]) -> list[CatalogueStat
             ]
             translated = sum(key in reading.usable for key in keys)
             fuzzy = sum(key in fuzzy_keys for key in keys)
+            # A variety's override holds only what differs: nothing in it is
+            # untranslated (its language's catalogue has the rest).
+            untranslated = 0 if base else len(keys) - translated - fuzzy
             rows.append(
                 CatalogueStats(
                     locale,
                     pack_id,
                     translated,
                     fuzzy,
-                    len(keys) - translated - fuzzy,
+                    untranslated,
                     review.current,
                     changed,
                     review.problem,
+                    overrides=base,
                 )
             )
     return rows
@@ -161,7 +173,7 @@ def reviews_due(
     """Packs and signed-off catalogues whose review is due within ``notice``
     of ``today``, or overdue; soonest first."""
     dues = [("pack", pack.id, pack.source_file, pack.review_due) for pack in packs]
-    for locale in discover_locales(project.locales_dir):
+    for locale in [*discover_locales(project.locales_dir), *discover_overrides(project.locales_dir)]:
         if locale != SOURCE_LOCALE:
             path = signoff_path_of_catalogue(catalogue_path(project.locales_dir, locale))
             dues.append(("catalogue", locale, path, review_due(read_signoff(path, dict))))

@@ -1,0 +1,34 @@
+"""A Babel extractor for the jurisdiction files (babel.cfg names it), so
+that ``extract`` puts each country's statements into ``messages.pot`` beside
+the templates' messages, under the country's own message context:
+``jurisdiction-GB``, and ``safety:jurisdiction-GB`` for the safety box's.
+
+The text is taken as the build prints it (jurisdictions.normalise), so the
+catalogue entry is exactly the message a leaflet asks for.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from ..build.config import key_line
+from ..build.jurisdictions import normalise
+from ..model import jurisdiction_context
+
+
+def extract(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
+    """Babel's extractor interface: (line, function, (context, text), comments)."""
+    path = Path(fileobj.name)
+    data = tomllib.loads(fileobj.read().decode("utf-8"))
+    country = path.stem
+    for table, safety in (("safety", True), ("statements", False)):
+        for key, value in data.get(table, {}).items():
+            if isinstance(value, str) and value.strip():
+                context = jurisdiction_context(country, safety=safety)
+                comment = f"what holds in {country} ({table}.{key}): keep its meaning exact."
+                yield key_line(path, table, key) or 1, "pgettext", (context, normalise(value)), [comment]
