@@ -61,6 +61,12 @@ class LeafletBuilder:
     def _catalogue(self, locale: str, path: Path | None) -> LoadedCatalogue:
         return self._catalogues.get(locale, path, self.rules)
 
+    def _blank_page(self, job: Job, catalogue: LoadedCatalogue) -> str | None:
+        """A folded booklet's blank page (padding to a multiple of 4), or None."""
+        if not job.is_booklet:
+            return None
+        return self._html(job, catalogue, draft=False, template_name="blank_page.html")[0]
+
     def _current_renderer(self, html: str) -> LeafletRenderer:
         """The renderer, made again when a stylesheet or a font changed, or
         when the leaflet has a character its font subsets were not cut for
@@ -129,11 +135,7 @@ class LeafletBuilder:
         drafted = bool(reasons)
         html, translated = self._html(job, catalogue, draft=drafted, second=second, treatment=record)
         reasons += filter(None, [untranslated_messages_reason(catalogue, translated.missing)])
-        blank_page = (
-            self._html(job, catalogue, draft=False, template_name="blank_page.html")[0]
-            if job.is_booklet
-            else None
-        )
+        blank_page = self._blank_page(job, catalogue)
         renderer = self._current_renderer(html)
         document = renderer.lay_out(html, job, blank_page)
         reasons += filter(None, [page_budget_reason(job, len(document.pages))])
@@ -171,11 +173,7 @@ class LeafletBuilder:
         )
         messages = describe_messages(self.project, reading, recording.order)
         html = mark_html(html, messages)
-        blank_page = (
-            self._html(job, catalogue, draft=False, template_name="blank_page.html")[0]
-            if job.is_booklet
-            else None
-        )
+        blank_page = self._blank_page(job, catalogue)
         renderer = self._current_renderer(html)
         document = renderer.lay_out(html, job, blank_page)
         areas = message_areas(document)
