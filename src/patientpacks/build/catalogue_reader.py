@@ -139,6 +139,18 @@ def _too_large(path: Path, size: int) -> CatalogueError:
     )
 
 
+def read_pot(path: Path) -> Catalog | None:
+    """A template (``messages.pot``, ``frontdesk.pot``), the source messages
+    its catalogues are compared with; None when it has not been extracted yet."""
+    if not path.exists():
+        return None
+    try:
+        with path.open("rb") as file:
+            return read_po(file, abort_invalid=True)
+    except (PoFileError, ValueError, UnicodeDecodeError) as error:
+        raise CatalogueError(f"cannot be read ({error}); run `extract` again", path=path) from None
+
+
 def read_catalogue(
     path: Path,
     locale: str,

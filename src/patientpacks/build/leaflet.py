@@ -67,6 +67,12 @@ class LeafletBuilder:
         base = self._catalogue(locale, path)
         return base if override is None else with_base(self._catalogue(variety, override), base)
 
+    def _blank_page(self, job: Job, catalogue: LoadedCatalogue) -> str | None:
+        """A folded booklet's blank page (padding to a multiple of 4), or None."""
+        if not job.is_booklet:
+            return None
+        return self._html(job, catalogue, draft=False, template_name="blank_page.html")[0]
+
     def _current_renderer(self, html: str) -> LeafletRenderer:
         """The renderer, made again when a stylesheet or a font changed, or
         when the leaflet has a character its font subsets were not cut for
@@ -137,11 +143,7 @@ class LeafletBuilder:
         drafted = bool(reasons)
         html, translated = self._html(job, catalogue, draft=drafted, second=second, treatment=record)
         reasons += filter(None, [untranslated_messages_reason(catalogue, translated.missing)])
-        blank_page = (
-            self._html(job, catalogue, draft=False, template_name="blank_page.html")[0]
-            if job.is_booklet
-            else None
-        )
+        blank_page = self._blank_page(job, catalogue)
         renderer = self._current_renderer(html)
         document = renderer.lay_out(html, job, blank_page)
         reasons += filter(None, [page_budget_reason(job, len(document.pages))])
@@ -167,7 +169,7 @@ class LeafletBuilder:
         count, the messages it printed and why it would be a draft. Never a
         leaflet: marked as a preview on every page, and a missing safety
         message is printed in English, highlighted, instead of refusing it."""
-        catalogue = self._catalogue(job.locale, job.catalogue_path)
+        catalogue = self._chain(job.locale, job.catalogue_path, job.variety, job.override_path)
         recording = PreviewTranslations(catalogue)
         html, _ = render_leaflet_html(
             self.environment, job, catalogue, draft=True,
@@ -179,11 +181,7 @@ class LeafletBuilder:
         )
         messages = describe_messages(self.project, reading, recording.order)
         html = mark_html(html, messages)
-        blank_page = (
-            self._html(job, catalogue, draft=False, template_name="blank_page.html")[0]
-            if job.is_booklet
-            else None
-        )
+        blank_page = self._blank_page(job, catalogue)
         renderer = self._current_renderer(html)
         document = renderer.lay_out(html, job, blank_page)
         areas = message_areas(document)

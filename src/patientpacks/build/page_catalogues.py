@@ -21,11 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import PoFileError, read_po
 from babel.support import NullTranslations, Translations
 
 from ..errors import CatalogueError, shown_path
-from .catalogue_reader import message_key, read_catalogue
+from .catalogue_reader import message_key, read_catalogue, read_pot
 from .catalogues import SOURCE_LOCALE, catalogue_path, compile_catalogue
 from .translation_rules import load_translation_rules
 
@@ -53,14 +52,7 @@ def page_template_path(locales_dir: Path) -> Path:
 
 def read_page_template(locales_dir: Path) -> Catalog | None:
     """``locales/frontdesk.pot``; None when it has not been extracted yet."""
-    path = page_template_path(locales_dir)
-    if not path.exists():
-        return None
-    try:
-        with path.open("rb") as file:
-            return read_po(file, abort_invalid=True)
-    except (PoFileError, ValueError, UnicodeDecodeError) as error:
-        raise CatalogueError(f"cannot be read ({error}); run `extract` again", path=path) from None
+    return read_pot(page_template_path(locales_dir))
 
 
 _cache: dict[tuple[Path, str], tuple[tuple, PageCatalogue]] = {}

@@ -19,9 +19,9 @@ import jinja2
 from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.frontend import CommandLineInterface
-from babel.messages.pofile import PoFileError, read_po, write_po
+from babel.messages.pofile import read_po, write_po
 
-from ..build.catalogue_reader import DOMAIN, CatalogueReading, catalogue_bytes, read_catalogue
+from ..build.catalogue_reader import DOMAIN, CatalogueReading, catalogue_bytes, read_catalogue, read_pot
 from ..build.catalogues import (
     PSEUDO_LOCALES,
     SOURCE_LOCALE,
@@ -277,14 +277,7 @@ def write_catalogue(path: Path, catalog: Catalog) -> None:
 def read_template(project: Project) -> Catalog | None:
     """``locales/messages.pot``, the source messages every catalogue is
     compared with; None when it has not been extracted yet."""
-    path = project.locales_dir / f"{DOMAIN}.pot"
-    if not path.exists():
-        return None
-    try:
-        with path.open("rb") as file:
-            return read_po(file, abort_invalid=True)
-    except (PoFileError, ValueError, UnicodeDecodeError) as error:
-        raise CatalogueError(f"cannot be read ({error}); run `extract` again", path=path) from None
+    return read_pot(project.locales_dir / f"{DOMAIN}.pot")
 
 
 def read_project_catalogue(
