@@ -175,7 +175,9 @@ def test_a_number_that_cannot_be_dialled_drafts_its_leaflet(
     else:
         assert dialling == []
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(leaflet.pdf)).pages)
-    assert f"Call the clinic on {printed}" in text.replace("\u2068", "").replace("\u2069", "")
+    # The typography pass joins the number's groups with no-break spaces.
+    text = text.replace("\u2068", "").replace("\u2069", "").replace("\xa0", " ")
+    assert f"Phone: {printed}" in text and f"· {printed} Page" in text
 
 
 def test_stats_shows_a_variety_as_an_override_of_its_language(capsys: pytest.CaptureFixture[str]) -> None:
@@ -218,3 +220,12 @@ def test_english_a_clinician_signed_off_changed_since_drafts_the_leaflet(
     assert any("changed since clinical sign-off: 1 " in reason for reason in leaflet.reasons), leaflet.reasons
     changes = load_pack(project / "packs/aftercare-card").signoff.changes
     assert [change.name for change in changes] == [changed]
+
+
+def test_checking_a_variety_lays_out_its_languages_leaflets(capsys: pytest.CaptureFixture[str]) -> None:
+    # es_US holds only what differs from es: its leaflets are the es ones of
+    # the US brand, built and laid out, never "not built".
+    assert run_cli(REPO, "check", "--locale", "es_US") == 0
+    output = capsys.readouterr()
+    assert "not built" not in output.out + output.err
+    assert "in 1 catalogue(s)" in output.err

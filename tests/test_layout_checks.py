@@ -145,13 +145,11 @@ def test_check_names_the_leaflet_page_and_text_of_a_layout_finding(
     # The card's write-in lines widened past what its column holds beside
     # the labels: each drops below its label.
     css = project / "templates" / "leaflet.css"
-    css.write_text(
-        css.read_text() + "\n.layout-card .record-line .write-in { width: 75mm; max-width: none; }\n"
-    )
+    css.write_text(css.read_text() + "\n.layout-card .record-item .write-in:not(.filled) { width: 75mm; }\n")
     assert run_cli(project, "check", "--locale", "pl") == 1
     output = capsys.readouterr()
     assert (
         "harbour-lane-uk/pl/aftercare-card page 1: write-in line below its label: its write-in line is on a "
-        "line of its own, not beside the label: «Data zabiegu: \ufffc» — shorten the label or narrow the "
+        "line of its own, not beside the label: «Miejsca zabiegu: \ufffc» — shorten the label or narrow the "
         "write-in line" in output.out + output.err
     )

@@ -4,6 +4,7 @@ packs and its brands. What the build makes of them is in jobs.py."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -289,6 +290,15 @@ class Brand:
     #: they may name the products it uses where the jurisdiction allows
     #: that only then (UK: prescription-only medicines are not advertised).
     leaflets_after_consultation: bool = False
+
+
+#: The message context of a pack's own sources (pack.toml ``sources``, those
+#: that hold in every country); a country's are under its jurisdiction_context.
+SOURCE_CONTEXT = "source"
+
+#: A title a source quotes in “ ”: a translation keeps it as written, in its
+#: own language, and the leaflet tags it as such.
+QUOTED_TITLE = re.compile("“([^”]+)”")
 
 
 def jurisdiction_context(country: str, *, safety: bool = False) -> str:

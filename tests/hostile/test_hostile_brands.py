@@ -205,19 +205,19 @@ VALUE_ATTACKS = {
     ),
     # W10: the language became the logo's lang, and the PDF's /Lang, unchecked.
     "language-that-closes-its-attribute": (
-        "# never read as markup. Fictional details (020 7946 0xxx is reserved for drama).",
+        "# never read as markup. Fictional details: 020 7946 0xxx is kept by Ofcom",
         'language = "en\\" style=\\"display:none"',
         "language",
         "'en\" style=\"display:none' is not a locale as Babel spells it (language_REGION)",
     ),
     "language-cldr-does-not-know": (
-        "# never read as markup. Fictional details (020 7946 0xxx is reserved for drama).",
+        "# never read as markup. Fictional details: 020 7946 0xxx is kept by Ofcom",
         'language = "qq"',
         "language",
         "'qq' is not a locale as Babel spells it",
     ),
     "language-spelt-as-a-web-tag": (
-        "# never read as markup. Fictional details (020 7946 0xxx is reserved for drama).",
+        "# never read as markup. Fictional details: 020 7946 0xxx is kept by Ofcom",
         'language = "EN"',
         "language",
         "'EN' is not a locale as Babel spells it (language_REGION): write it as 'en'",

@@ -205,17 +205,26 @@ class RecordingTranslations:
     def __init__(self, catalogue: LoadedCatalogue) -> None:
         self.catalogue = catalogue
         self.missing: set[MessageKey] = set()
-        # Jinja formats every message with its variables (%): the note's own % signs are doubled.
-        note = html.escape(catalogue.untranslated_note, quote=True).replace("%", "%%")
-        self._fallback = (
+        note = html.escape(catalogue.untranslated_note, quote=True)
+        self._plain_fallback = (
             f'<span class="untranslated" data-note="{note}"><span lang="{SOURCE_LOCALE}">{{}}</span></span>'
         )
+        # Jinja formats every message with its variables (%): the note's own % signs are doubled.
+        self._fallback = self._plain_fallback.replace("%", "%%")
 
-    def _shown(self, context: str | None, message: str, text: str) -> str:
+    def _shown(self, context: str | None, message: str, text: str, *, plain: bool = False) -> str:
         if self.catalogue.has_translation(context, message):
             return text
         self.missing.add((context, message))
-        return self._fallback.format(text)
+        return (self._plain_fallback if plain else self._fallback).format(text)
+
+    def plain_pgettext(self, context: str, message: str) -> str:
+        """pgettext for plain text from the project's data (a country's
+        statement, a source), not a template: the HTML of its text, escaped,
+        shown as a fallback like any message."""
+        translations = self.catalogue.translations
+        text = translations.pgettext(context, message) if translations else message
+        return self._shown(context, message, html.escape(text, quote=False), plain=True)
 
     def gettext(self, message: str) -> str:
         translations = self.catalogue.translations

@@ -21,6 +21,7 @@ from dataclasses import replace
 from weasyprint.formatting_structure.boxes import (
     AtomicInlineLevelBox,
     Box,
+    InlineBlockBox,
     LineBox,
     MarginBox,
     ParentBox,
@@ -55,9 +56,14 @@ def _record(box: Box, numbers: dict[int, int], blocks: list[LaidOutBlock], seen:
         element is not None
         and id(element) not in seen
         and not box.element_tag.endswith("marker")
-        and (box.element_tag in _RECORDED_TAGS or box.style["break_inside"] == "avoid")
-        and not isinstance(box, (LineBox, AtomicInlineLevelBox, TextBox))
-        and box.style["display"][0] != "inline"
+        and (
+            (
+                (box.element_tag in _RECORDED_TAGS or box.style["break_inside"] == "avoid")
+                and not isinstance(box, (LineBox, AtomicInlineLevelBox, TextBox))
+                and box.style["display"][0] != "inline"
+            )
+            or _holds_write_in(box)
+        )
     ):
         recorded = len(blocks)
         seen.add(id(element))  # anonymous boxes share their element's: recorded once
@@ -78,11 +84,23 @@ def _record(box: Box, numbers: dict[int, int], blocks: list[LaidOutBlock], seen:
         )
     else:
         recorded = None
-    if isinstance(box, ParentBox) and not isinstance(box, LineBox):
+    if isinstance(box, LineBox):
+        # A line's inline blocks (a record field: its label and write-in
+        # line) have lines of their own.
+        for leaf in _leaves(box):
+            if isinstance(leaf, InlineBlockBox):
+                _record(leaf, numbers, blocks, seen)
+    elif isinstance(box, ParentBox):
         for child in box.children:
             _record(child, numbers, blocks, seen)
     if recorded is not None and len(blocks) > recorded + 1:
         blocks[recorded] = replace(blocks[recorded], holds_blocks=True)
+
+
+def _holds_write_in(box: Box) -> bool:
+    """Whether ``box`` is an inline block with a write-in line of its own
+    (a record field), laid out in lines of its own like a paragraph."""
+    return isinstance(box, InlineBlockBox) and any(WRITE_IN in _line_text(line) for line, _ in _lines(box))
 
 
 def _lines(box: Box) -> Iterator[tuple[LineBox, Box]]:

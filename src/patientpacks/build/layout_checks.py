@@ -169,7 +169,9 @@ def _lines_alone(pages: Sequence[PageBoxes]) -> list[LayoutFinding]:
     for number, page in enumerate(pages, start=1):
         for block in page.blocks:
             shown = [visible(line) for line in block.lines]
-            if block.tag == "p" and len(shown) > 1 and WRITE_IN in shown:
+            # A paragraph or a record field (an inline block) whose write-in
+            # line dropped below its label.
+            if block.tag in ("p", "span") and len(shown) > 1 and WRITE_IN in shown:
                 findings.append(
                     LayoutFinding(
                         number,

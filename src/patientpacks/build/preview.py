@@ -130,6 +130,9 @@ class PreviewTranslations(RecordingTranslations):
     def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
         return self._wrapped((context, singular), super().npgettext(context, singular, plural, n))
 
+    def plain_pgettext(self, context: str, message: str) -> str:
+        return self._wrapped((context, message), super().plain_pgettext(context, message))
+
 
 def describe_messages(
     project: Project, reading: CatalogueReading | None, order: list[MessageKey]

@@ -27,11 +27,11 @@ from babel.numbers import format_decimal
 from .. import __version__
 from ..errors import TemplateError, shown_path
 from ..jobs import Job, TreatmentRecord
-from ..model import Jurisdiction, Project
-from .catalogues import LoadedCatalogue, RecordingTranslations, parse_locale
+from ..model import QUOTED_TITLE, SOURCE_CONTEXT, Jurisdiction, Pack, Project
+from .catalogues import SOURCE_LOCALE, LoadedCatalogue, RecordingTranslations, parse_locale
 from .digits import native_digits
 from .phones import brand_phone_numbers
-from .typography import locale_typography, typeset_messages
+from .typography import LocaleTypography, locale_typography, typeset_messages
 
 
 @dataclass(frozen=True)
@@ -245,13 +245,33 @@ class JurisdictionText:
     """A country's statements as a template prints them, ``law.under_18``:
     each through the leaflet's catalogue under the jurisdiction's message
     context (recorded like any message: one without a translation makes the
-    leaflet a draft, a safety-box one stops it), and escaped, since
-    statements are plain text. "" (a rule the country does not have)
-    prints nothing."""
+    leaflet a draft, a safety-box one stops it), escaped, since
+    statements are plain text, and set by the language's typography like
+    every message. "" (a rule the country does not have) prints nothing."""
 
-    def __init__(self, jurisdiction: Jurisdiction, translations: RecordingTranslations) -> None:
+    def __init__(
+        self, jurisdiction: Jurisdiction, translations: RecordingTranslations, typography: LocaleTypography
+    ) -> None:
         self._jurisdiction = jurisdiction
         self._translations = translations
+        self._typography = typography
+
+    def sources(self, pack: Pack) -> list[markupsafe.Markup]:
+        """The leaflet's sources, each translated around the titles it
+        quotes: a title in “ ” stays in its own language (the source's,
+        English), tagged as such, in the translation."""
+        listed = [(SOURCE_CONTEXT, text) for text in pack.sources]
+        listed += [(self._jurisdiction.context, text) for text in self._jurisdiction.sources]
+        printed = []
+        for context, text in listed:
+            # Set as a whole (the quotation marks around a title are the
+            # language's), then each title found as the pass sets it alone.
+            source = self._typography.apply(self._translations.plain_pgettext(context, text))
+            for title in dict.fromkeys(QUOTED_TITLE.findall(text)):
+                shown = self._typography.apply(html.escape(title, quote=False))
+                source = source.replace(shown, f'<cite lang="{SOURCE_LOCALE}" dir="ltr">{shown}</cite>', 1)
+            printed.append(markupsafe.Markup(source))
+        return printed
 
     def __getattr__(self, key: str) -> markupsafe.Markup:
         jurisdiction = self._jurisdiction
@@ -261,7 +281,9 @@ class JurisdictionText:
             text, context = jurisdiction.statements[key], jurisdiction.context
         else:
             raise AttributeError(f"{jurisdiction.country} has no statement {key!r}")
-        return markupsafe.escape(self._translations.pgettext(context, text) if text else "")
+        if not text:
+            return markupsafe.Markup()
+        return markupsafe.Markup(self._typography.apply(self._translations.plain_pgettext(context, text)))
 
 
 def _render_templates(
@@ -293,7 +315,7 @@ def _render_templates(
                     brand=job.brand,
                     params=job.parameters,
                     jurisdiction=job.jurisdiction,
-                    law=JurisdictionText(job.jurisdiction, translations),
+                    law=JurisdictionText(job.jurisdiction, translations, typography),
                     name_products=job.jurisdiction.may_name_products(job.brand),
                     babel_locale=parse_locale(leaflet.locale),
                     second=second,

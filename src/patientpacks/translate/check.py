@@ -387,17 +387,22 @@ def check_project(
             )
         )
     readable = []
+    # A variety's leaflets are its language's, built for the brands of its
+    # country: checking es_US lays out the es leaflets.
+    varieties_laid_out = []
     for locale in selected:
         path = catalogue_path(project.locales_dir, locale)
         if not path.exists():
             raise UsageError(f"no catalogue for {locale!r} ({shown_path(path)})")
         # A variety's override holds only what it changes: it is not
         # compared with messages.pot (nothing is missing from it).
-        override = overridden_language(project.locales_dir, locale) is not None
-        found, usable = check_catalogue(project, locale, fonts, None if override else template)
+        language = overridden_language(project.locales_dir, locale)
+        found, usable = check_catalogue(project, locale, fonts, None if language else template)
         problems += found
-        if usable and not override:
+        if usable and language is None:
             readable.append(locale)  # an unreadable one is reported once, above
+        elif usable:
+            varieties_laid_out.append((locale, language))
     problems += check_page_catalogues(project, selected)
     problems += check_brand_glyphs(project, selected, fonts)
     problems += check_draft_mark_glyphs(project, selected, fonts)
@@ -407,13 +412,19 @@ def check_project(
     # Build the leaflets of the catalogues that can be used, and with no
     # locale named, the source locale's too: its page budgets and margins
     # are checked like every translation's.
-    laid_out = readable if locales else [SOURCE_LOCALE, *readable]
+    laid_out = [*readable] if locales else [SOURCE_LOCALE, *readable]
+    laid_out += [language for _, language in varieties_laid_out if language not in laid_out]
     if layout and laid_out:
         problems += layout_problems(project, laid_out, jobs)
     readability, warnings = check_readability(project, readable)
     problems += warnings
     ordered = sorted(problems, key=lambda problem: EFFECT_ORDER.get(problem.effect, 2) + problem.warning)
-    not_built = tuple(locale for locale in selected if locale not in readable) if layout else ()
+    usable_varieties = {variety for variety, _ in varieties_laid_out}
+    not_built = (
+        tuple(locale for locale in selected if locale not in readable and locale not in usable_varieties)
+        if layout
+        else ()
+    )
     return CheckReport(tuple(ordered), tuple(readability), len(selected), layout, not_built)
 
 

@@ -27,6 +27,7 @@ from defusedxml import DefusedXmlException
 
 from ..build.message_checks import forms, printed_text
 from ..errors import CatalogueError
+from ..model import QUOTED_TITLE
 
 GLOSSARY_FILE = "glossary.tbx"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -96,8 +97,10 @@ def _terms(entry: Element, language: str) -> list[tuple[str, str]]:
 
 def glossary_findings(source: str, translation: str | tuple[str, ...], terms: list[Term]) -> list[str]:
     """What a translation does against the glossary: each term of the source
-    that it renders with a forbidden word or with none of the required ones."""
-    english = printed_text(source).casefold()
+    that it renders with a forbidden word or with none of the required ones.
+    A title the source quotes (“ ”) is kept in its own language: no term in
+    it is looked for."""
+    english = QUOTED_TITLE.sub("", printed_text(source)).casefold()
     findings = []
     for term in terms:
         if term.english.casefold() not in english:

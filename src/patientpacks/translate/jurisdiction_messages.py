@@ -1,7 +1,8 @@
 """A Babel extractor for the jurisdiction files (babel.cfg names it), so
-that ``extract`` puts each country's statements into ``messages.pot`` beside
-the templates' messages, under the country's own message context:
-``jurisdiction-GB``, and ``safety:jurisdiction-GB`` for the safety box's.
+that ``extract`` puts each country's statements and sources into
+``messages.pot`` beside the templates' messages, under the country's own
+message context: ``jurisdiction-GB``, and ``safety:jurisdiction-GB`` for the
+safety box's; and a pack's own sources (pack.toml), under ``source``.
 
 The text is taken as the build prints it (jurisdictions.normalise), so the
 catalogue entry is exactly the message a leaflet asks for.
@@ -16,7 +17,12 @@ from typing import IO, Any
 
 from ..build.config import key_line
 from ..build.jurisdictions import normalise
-from ..model import jurisdiction_context
+from ..model import SOURCE_CONTEXT, jurisdiction_context
+
+_SOURCE_COMMENT = (
+    "a source in the leaflet's small print: translate what it says; keep the names of organisations, "
+    "acronyms and web addresses, and each title in “ ” exactly as written (it prints in its own language)."
+)
 
 
 def extract(
@@ -25,6 +31,13 @@ def extract(
     """Babel's extractor interface: (line, function, (context, text), comments)."""
     path = Path(fileobj.name)
     data = tomllib.loads(fileobj.read().decode("utf-8"))
+    sources = data.get("sources", [])
+    context = SOURCE_CONTEXT if path.name == "pack.toml" else jurisdiction_context(path.stem)
+    for source in sources if isinstance(sources, list) else []:
+        if isinstance(source, str) and source.strip():
+            yield key_line(path, "", "sources") or 1, "pgettext", (context, source.strip()), [_SOURCE_COMMENT]
+    if path.name == "pack.toml":
+        return
     country = path.stem
     for table, safety in (("safety", True), ("statements", False)):
         for key, value in data.get(table, {}).items():
