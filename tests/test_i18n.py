@@ -178,6 +178,12 @@ def test_changed_source_string_becomes_fuzzy_and_makes_a_draft(project: Path, tm
         '#| msgid "What to avoid"\nmsgid "What to avoid after treatment"'
         in (project / "locales/es/LC_MESSAGES/messages.po").read_text()
     )
+    # ...and still sees it after the next update, which changes nothing
+    # (Babel reads a "#|" line back as a comment of its own).
+    before = (project / "locales/es/LC_MESSAGES/messages.po").read_bytes()
+    assert run_cli(project, "update") == 0
+    assert "no catalogue changed" in capsys.readouterr().out
+    assert (project / "locales/es/LC_MESSAGES/messages.po").read_bytes() == before
     assert run_cli(project, "check", "--locale", "es", "--no-layout") == 1
     assert re.search(
         r"locales/es/LC_MESSAGES/messages.po:\d+: fuzzy .*'What to avoid after treatment'",

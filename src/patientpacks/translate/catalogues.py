@@ -19,7 +19,7 @@ import jinja2
 from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.frontend import CommandLineInterface
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import denormalize, read_po, write_po
 
 from ..build.catalogue_reader import DOMAIN, CatalogueReading, catalogue_bytes, read_catalogue, read_pot
 from ..build.catalogues import (
@@ -200,6 +200,7 @@ def update(project: Project) -> list[str]:
                 "--previous",
                 *guesses,
             )
+            _restore_previous_sources(merged, locale)
             if override:
                 _keep_only_overrides(merged, locale)
             if not _same_but_volatile_headers(original, merged.read_bytes()):
@@ -207,6 +208,54 @@ def update(project: Project) -> list[str]:
     for path, (_, data) in updated.items():
         atomic_write_bytes(path, data)
     return sorted({locale for locale, _ in updated.values()})
+
+
+def _restore_previous_sources(path: Path, locale: str) -> None:
+    """Put back the previous source (``#| msgid``) of each fuzzy message.
+
+    Babel (2.19) writes ``#|`` lines but reads them back as translator
+    comments ("| msgid …"): each later ``update`` would write them as
+    ``# | msgid`` above the message, and a fuzzy catalogue would never be
+    stable. So the comments Babel misread are turned back into the previous
+    source of a fuzzy message, dropped from any other (as msgmerge drops a
+    translated message's previous source), and the file written as
+    ``pybabel update`` writes it."""
+    with path.open("rb") as file:
+        catalog = read_po(file, locale=locale)
+    changed = False
+    for message in catalog:
+        previous, kept = _previous_source(message.user_comments)
+        if kept != message.user_comments:
+            message.previous_id = previous if message.fuzzy else ()
+            message.user_comments = kept
+            changed = True
+    if changed:
+        buffer = io.BytesIO()
+        write_po(buffer, catalog, include_previous=True, width=76)
+        path.write_bytes(buffer.getvalue())
+
+
+def _previous_source(comments: list[str]) -> tuple[tuple[str, ...], list[str]]:
+    """The previous msgid (and msgid_plural) among translator comments as
+    Babel reads ``#|`` lines, and the other comments."""
+    parts: dict[str, list[str]] = {}
+    kept: list[str] = []
+    current = None
+    for comment in comments:
+        keyword, _, rest = comment.removeprefix("| ").partition(" ")
+        if comment.startswith("| ") and keyword in ("msgid", "msgid_plural"):
+            current = keyword
+            parts[current] = [rest]
+        elif comment.startswith('| "') and current:
+            parts[current].append(comment[2:])
+        elif comment.startswith("| "):  # one Babel wrapped as a comment: unreadable
+            current = None
+            parts.clear()
+        else:
+            current = None
+            kept.append(comment)
+    previous = tuple(denormalize("\n".join(parts[key])) for key in ("msgid", "msgid_plural") if key in parts)
+    return previous, kept
 
 
 def _keep_only_overrides(path: Path, locale: str) -> None:
