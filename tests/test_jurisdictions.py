@@ -229,3 +229,36 @@ def test_checking_a_variety_lays_out_its_languages_leaflets(capsys: pytest.Captu
     output = capsys.readouterr()
     assert "not built" not in output.out + output.err
     assert "in 1 catalogue(s)" in output.err
+
+
+def test_a_source_is_translated_around_the_titles_it_quotes(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    act = "“Botulinum Toxin and Cosmetic Fillers (Children) Act 2021”: the law in England on these injections for under-18s"
+    set_translation(
+        project,
+        act,
+        "“Botulinum Toxin and Cosmetic Fillers (Children) Act 2021”: la ley de Inglaterra sobre estas inyecciones en menores de 18 años",
+        context="jurisdiction-GB",
+    )
+    out = project.parent / "out"
+    args = ("--pack", "neuromodulators", "--brand", "harbour-lane-uk", "--locale", "es", "--html")
+    assert run_cli(project, "--out", str(out), *args) == 0
+    html = (out / "harbour-lane-uk/es/neuromodulators.html").read_text(encoding="utf-8")
+    # The title in its own language, tagged so, in Spanish quotation marks;
+    # the words around it in Spanish.
+    assert (
+        '«<cite lang="en" dir="ltr">Botulinum Toxin and Cosmetic Fillers (Children) Act 2021</cite>»: '
+        "la ley de Inglaterra" in html
+    )
+    # A translation that translates the title is told to keep it.
+    set_translation(
+        project,
+        act,
+        "«Ley de toxina botulínica y rellenos cosméticos (menores) de 2021»: la ley de Inglaterra para menores de 18 años",
+        context="jurisdiction-GB",
+    )
+    run_cli(project, "check", "--locale", "es", "--no-layout")
+    assert "keep the title “Botulinum Toxin and Cosmetic Fillers (Children) Act 2021” exactly as written" in (
+        capsys.readouterr().out
+    )

@@ -33,9 +33,10 @@ from ..build.signoffs import translation_review
 from ..build.translation_rules import RULES_FILE, load_translation_rules
 from ..errors import CatalogueError, PatientPacksError, UsageError, shown_path
 from ..jobs import Failure, Leaflet
-from ..model import Pack, Project, template_files
+from ..model import QUOTED_TITLE, Pack, Project, template_files
 from .catalogues import read_project_catalogue, read_template
 from .glossary import glossary_findings, glossary_path, read_glossary
+from .jurisdiction_messages import source_messages
 from .readability import TARGET_GRADE, SectionReadability, pack_readability
 
 
@@ -101,7 +102,9 @@ def check_catalogue(
                 ]
     if reading.catalog is not None and not reading.blocking:
         problems += review_problems(reading)
-        problems += glossary_problems(project, locale, reading)
+        sources = source_messages(project)
+        problems += glossary_problems(project, locale, reading, sources)
+        problems += quoted_title_problems(reading, sources)
     return problems, reading.catalog is not None and not reading.blocking
 
 
@@ -139,7 +142,9 @@ def check_page_catalogues(project: Project, locales: list[str]) -> list[Problem]
     return problems
 
 
-def glossary_problems(project: Project, locale: str, reading: CatalogueReading) -> list[Problem]:
+def glossary_problems(
+    project: Project, locale: str, reading: CatalogueReading, sources: set[tuple[str, str]]
+) -> list[Problem]:
     """Each printed translation that renders a key term otherwise than the
     language's glossary says (translate/glossary.py). Advice for now: the
     shipped catalogues were drafted before their glossaries (--strict fails on it)."""
@@ -157,7 +162,29 @@ def glossary_problems(project: Project, locale: str, reading: CatalogueReading) 
         )
         for message in reading.catalog
         if message.id and message_key(message) in reading.usable
-        for finding in glossary_findings(forms(message.id)[0], message.string, terms)
+        for finding in glossary_findings(
+            forms(message.id)[0], message.string, terms, keeps_titles=message_key(message) in sources
+        )
+    ]
+
+
+def quoted_title_problems(reading: CatalogueReading, sources: set[tuple[str, str]]) -> list[Problem]:
+    """Each translation of a source (``sources``: (context, text)) that does
+    not keep a title the English quotes (“ ”) as written: it prints, but not
+    tagged as the title's own language, so a screen reader reads it in the
+    leaflet's."""
+    return [
+        Problem(
+            reading.path,
+            message.lineno,
+            f"keep the title “{title}” exactly as written, with its “ ”: {source_text(message)!r}",
+            warning=True,
+            effect="advice",
+        )
+        for message in reading.catalog
+        if message.id and message_key(message) in reading.usable and message_key(message) in sources
+        for title in dict.fromkeys(QUOTED_TITLE.findall(forms(message.id)[0]))
+        if any(f"“{title}”" not in form for form in filter(None, forms(message.string)))
     ]
 
 

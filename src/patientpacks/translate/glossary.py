@@ -95,12 +95,15 @@ def _terms(entry: Element, language: str) -> list[tuple[str, str]]:
     return found
 
 
-def glossary_findings(source: str, translation: str | tuple[str, ...], terms: list[Term]) -> list[str]:
+def glossary_findings(
+    source: str, translation: str | tuple[str, ...], terms: list[Term], *, keeps_titles: bool = False
+) -> list[str]:
     """What a translation does against the glossary: each term of the source
     that it renders with a forbidden word or with none of the required ones.
-    A title the source quotes (“ ”) is kept in its own language: no term in
-    it is looked for."""
-    english = QUOTED_TITLE.sub("", printed_text(source)).casefold()
+    A source (``keeps_titles``) keeps each title it quotes (“ ”) in its own
+    language: no term in one is looked for."""
+    english = printed_text(source)
+    english = (QUOTED_TITLE.sub("", english) if keeps_titles else english).casefold()
     findings = []
     for term in terms:
         if term.english.casefold() not in english:

@@ -17,7 +17,7 @@ from typing import IO, Any
 
 from ..build.config import key_line
 from ..build.jurisdictions import normalise
-from ..model import SOURCE_CONTEXT, jurisdiction_context
+from ..model import SOURCE_CONTEXT, Project, jurisdiction_context
 
 _SOURCE_COMMENT = (
     "a source in the leaflet's small print: translate what it says; keep the names of organisations, "
@@ -45,3 +45,18 @@ def extract(
                 context = jurisdiction_context(country, safety=safety)
                 comment = f"what holds in {country} ({table}.{key}): keep its meaning exact."
                 yield key_line(path, table, key) or 1, "pgettext", (context, normalise(value)), [comment]
+
+
+def source_messages(project: Project) -> set[tuple[str, str]]:
+    """The (context, text) of every source the project's packs list, as
+    ``extract`` puts them into the catalogues."""
+    files = [*project.packs_dir.glob("*/pack.toml"), *project.packs_dir.glob("*/jurisdictions/*.toml")]
+    found = set()
+    for path in sorted(files):
+        try:
+            with path.open("rb") as file:
+                messages = list(extract(file, None, None, None))
+        except (OSError, tomllib.TOMLDecodeError):
+            continue  # the build reports a file it cannot read
+        found.update(key for _, _, key, comments in messages if comments == [_SOURCE_COMMENT])
+    return found
