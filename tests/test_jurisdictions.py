@@ -12,6 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from patientpacks import api
+from patientpacks.build.catalogue_reader import read_catalogue
 from patientpacks.build.packs import load_pack
 from patientpacks.errors import PatientPacksError
 
@@ -262,3 +263,18 @@ def test_a_source_is_translated_around_the_titles_it_quotes(
     assert "keep the title “Botulinum Toxin and Cosmetic Fillers (Children) Act 2021” exactly as written" in (
         capsys.readouterr().out
     )
+
+
+def test_a_quoted_title_keeps_its_own_digits_in_a_language_with_others(project: Path) -> None:
+    # Persian writes numbers in Persian digits, but a title copied as
+    # written keeps its 2021: the message is used, not refused.
+    act = "“Botulinum Toxin and Cosmetic Fillers (Children) Act 2021”: the law in England on these injections for under-18s"
+    set_translation(
+        project,
+        act,
+        "“Botulinum Toxin and Cosmetic Fillers (Children) Act 2021”: قانون انگلستان دربارهٔ این تزریق‌ها برای افراد زیر ۱۸ سال",
+        context="jurisdiction-GB",
+        locale="fa",
+    )
+    reading = read_catalogue(project / "locales/fa/LC_MESSAGES/messages.po", "fa")
+    assert ("jurisdiction-GB", act) in reading.usable

@@ -92,6 +92,12 @@ def typeset(locale: str, text: str) -> str:
         pytest.param(
             "zh_Hans", "效果。 通常 ，您", "效果。通常，您", id="zh no spaces around full-width punctuation"
         ),
+        pytest.param(
+            "zh_Hans",
+            "长达4周才出现，在2027年11月22日前",
+            "长达\u20604\u2060周才出现，在\u20602027\u2060年\u206011\u2060月\u206022\u2060日前",
+            id="zh a number and a date kept with the characters beside them",
+        ),
         pytest.param("fa", "عوارض آن چیست?", "عوارض آن چیست؟", id="fa Arabic question mark"),
         pytest.param("ar", "What? ما هذا?", "What? ما هذا؟", id="ar question mark after Arabic letters only"),
     ],
@@ -146,6 +152,10 @@ def test_chinese_sets_no_space_between_two_messages_of_a_paragraph(example_dist:
     # The template's whitespace between two {% trans %} blocks after 。
     assert locale_typography(REPO / "templates", "zh_Hans").join_messages("<p>年龄。\n    治疗</p>") == (
         "<p>年龄。治疗</p>"
+    )
+    # ...and between the card's run-in paragraphs.
+    assert locale_typography(REPO / "templates", "zh_Hans").join_messages("<p>审核。</p>\n  <p>版次</p>") == (
+        "<p>审核。</p><p>版次</p>"
     )
     assert locale_typography(REPO / "templates", "fr").join_messages("<p>Âge. \n Traitement</p>") == (
         "<p>Âge. \n Traitement</p>"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..conftest import REPO, run_cli
+from ..conftest import run_cli
 from .conftest import set_translation
 
 

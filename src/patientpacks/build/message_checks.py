@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from babel import Locale
 from babel.messages.catalog import Message
 
+from ..model import QUOTED_TITLE
 from .digits import locale_digits
 from .plurals import PluralRule
 from .translation_rules import NO_RULES, MessageKey, TranslationRules
@@ -305,8 +306,13 @@ def foreign_digits(message: Message, language: Language) -> list[str]:
     the leaflet's own numbers are (digits.py). A number character other than
     a digit is allowed only as its source writes it, as often."""
     sources = [_number_characters(text) for text in forms(message.id)]
+    # A title the source quotes, copied as written, keeps the source's digits
+    # (“… Act 2021”: it prints tagged as the source's language).
+    titles = [f"“{title}”" for text in forms(message.id) for title in QUOTED_TITLE.findall(text)]
     problems = []
     for form in filter(None, forms(message.string)):
+        for title in titles:
+            form = form.replace(title, "")
         foreign = [
             character
             for character in printed_text(form)

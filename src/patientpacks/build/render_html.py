@@ -100,6 +100,13 @@ def isolate(text: str) -> str:
     return f"\u2068{text}\u2069"
 
 
+def unbroken(code: str) -> str:
+    """A code ("T23F-R49K") that never breaks at its hyphens: a word joiner
+    after each (it prints nothing, and the code still reads and copies as
+    written)."""
+    return code.replace("-", "-\u2060")
+
+
 @jinja2.pass_context
 def _format_list(context: jinja2.runtime.Context, values: list[str]) -> str:
     """A list of names (products) in the locale's words, each name isolated."""
@@ -173,6 +180,7 @@ def make_environment(project: Project, *, watch_files: bool = False) -> jinja2.E
         format_number=_format_number,
         format_list=_format_list,
         isolate=isolate,
+        unbroken=unbroken,
         qr_code=qr_code,
         plain_text=plain_text,
     )

@@ -53,8 +53,13 @@ _LETTER = r"[^\W\d_]"
 #: Full-width punctuation (CJK), which carries its own space.
 _FULLWIDTH = "。，、；：！？（）「」『』【】《》〈〉"
 
-#: Template whitespace after full-width punctuation, before more text.
-_AFTER_FULLWIDTH = re.compile(f"(?<=[{_FULLWIDTH}])[ \t\n]+(?=[^\\s<])")
+#: Template whitespace after full-width punctuation, before more text, also
+#: across the tags between them (the card's run-in paragraphs: "。</p> <p>").
+_AFTER_FULLWIDTH = re.compile(f"(?<=[{_FULLWIDTH}])((?:</[a-z0-9]+>)*)[ \t\n]+((?:<[a-z][^>]*>)*)(?=[^\\s<])")
+
+#: Han characters and the digits beside them (CJK has no space to make no-break).
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+WORD_JOINER = "\u2060"
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,7 @@ class LocaleTypography:
         whitespace between two {% trans %} blocks of a paragraph, which
         Chinese and Japanese do not set after 。 (the messages themselves
         are set by ``apply``). Full-width punctuation is only ever text."""
-        return _AFTER_FULLWIDTH.sub("", html) if self.fullwidth else html
+        return _AFTER_FULLWIDTH.sub(r"\1\2", html) if self.fullwidth else html
 
     def apply(self, text: str) -> str:
         """``text`` (HTML: a rendered message) set by the rules, its tags and
@@ -128,7 +133,7 @@ def _compile(settings: dict[str, Any]) -> LocaleTypography:
         # A full stop after an abbreviation's ("2026 г." + "."), not an ellipsis.
         (re.compile(f"(?<!\\.)\\.({PDI}?)\\.(?!\\.)"), ".\\1"),
     ]
-    if words := settings.get("one_letter_words"):
+    if words := [*settings.get("one_letter_words", []), *settings.get("short_words", [])]:
         rules.append((re.compile(f"(?<!\\w)({_alternation(words)}){_SPACES}(?=\\S)"), f"\\1{NBSP}"))
     if quotes := settings.get("quotes"):
         opening, closing = quotes
@@ -146,6 +151,10 @@ def _compile(settings: dict[str, Any]) -> LocaleTypography:
         rules += [
             (re.compile(f"{_SPACES}(?=[{_FULLWIDTH}])"), ""),
             (re.compile(f"(?<=[{_FULLWIDTH}]){_SPACES}"), ""),
+            # A number kept with the characters around it, as a no-break
+            # space does where words have spaces: "4周" (4 weeks) and a date,
+            # "2027年11月22日", never split over two lines.
+            (re.compile(f"(?<=[0-9])(?=[{_HAN}])|(?<=[{_HAN}])(?=[0-9])"), WORD_JOINER),
         ]
     if mark := settings.get("question_mark"):
         rules.append((re.compile("(?<=[\u0600-\u06ff\u200c])( ?)\\?"), f"\\1{mark}"))
