@@ -156,7 +156,10 @@ def pdfium_text(path: Path) -> str:
     """What copying every page in a PDFium viewer (Chrome, Edge) gives."""
     document = pypdfium2.PdfDocument(path)
     try:
-        return "\n".join(pdf_page.get_textpage().get_text_range() for pdf_page in document)
+        # PDFium gives a hyphen it finds at the end of a line as U+FFFE
+        # (a viewer copies it as the hyphen it is: "जानकारी-पर्चे").
+        text = "\n".join(pdf_page.get_textpage().get_text_range() for pdf_page in document)
+        return text.replace("\ufffe", "-")
     finally:
         document.close()
 

@@ -100,11 +100,10 @@ def isolate(text: str) -> str:
     return f"\u2068{text}\u2069"
 
 
-def unbroken(code: str) -> str:
-    """A code ("T23F-R49K") that never breaks at its hyphens: a word joiner
-    after each (it prints nothing, and the code still reads and copies as
-    written)."""
-    return code.replace("-", "-\u2060")
+def unbroken(code: str) -> markupsafe.Markup:
+    """A code ("T23F-R49K") that never breaks at its hyphen (leaflet.css
+    .unbroken). Not a word joiner: text extraction copies it as a space."""
+    return markupsafe.Markup('<span class="unbroken">{}</span>').format(code)
 
 
 @jinja2.pass_context
