@@ -22,7 +22,7 @@ from patientpacks.errors import MissingSafetyTranslationError, UsageError
 from patientpacks.serve.app import Settings, create_app
 
 from .conftest import PROJECT_FOLDERS, REPO, run_cli
-from .serve_fixtures import serving
+from .serve_fixtures import client_for, serving
 
 PACK, BRAND = "aftercare-card", "harbour-lane-uk"
 TRANSLATED = 10
@@ -123,11 +123,38 @@ def test_a_preview_names_only_locales_with_a_catalogue(italian: Path) -> None:
         api.preview_version(api.open_project(italian), "../templates")
 
 
+def test_a_message_shows_what_the_glossary_says_of_its_terms() -> None:
+    preview = api.preview_leaflet(api.open_project(REPO), pack="neuromodulators", locale="fa", brand=BRAND)
+    tell = next(
+        message for message in preview.messages if message.msgid == "Tell your clinician before treatment if:"
+    )
+    assert tell.glossary == ("clinician: پزشک or کادر درمان, never درمانگر",)
+
+
+def test_a_preview_is_made_in_a_render_worker_under_its_time_limit(italian: Path, small_dist: Path) -> None:
+    # A catalogue is the least trusted input the server reads: its preview
+    # is laid out in a worker that is stopped at the time limit, and the
+    # page says so instead of the server hanging on it.
+    pool = api.RenderPool(api.open_project(italian), workers=1, limits=api.Limits(seconds=0.05), queue=1)
+    try:
+        with client_for(italian, small_dist, pool) as client:
+            page = client.get(f"/preview/it/{PACK}?brand={BRAND}")
+    finally:
+        pool.close()
+    assert page.status_code == 422
+    assert "stopped after 0.05 s, the time limit for one leaflet" in page.text
+
+
 @pytest.fixture(scope="module")
-def preview_server(italian: Path, small_dist: Path, render_pool: api.RenderPool) -> Iterator[str]:
-    app = create_app(Settings(project=api.open_project(italian), out_dir=small_dist), pool=render_pool)
-    with serving(app) as url:
-        yield url
+def preview_server(italian: Path, small_dist: Path) -> Iterator[str]:
+    # The server's own pool renders the Italian project's previews.
+    pool = api.RenderPool(api.open_project(italian), workers=1, queue=4)
+    app = create_app(Settings(project=api.open_project(italian), out_dir=small_dist), pool=pool)
+    try:
+        with serving(app) as url:
+            yield url
+    finally:
+        pool.close()
 
 
 def test_saving_the_catalogue_sends_a_change_within_two_seconds(italian: Path, preview_server: str) -> None:

@@ -277,6 +277,10 @@ def _render_in_worker(project: Project, arguments: dict[str, object]) -> Rendere
     return render_leaflet(project, **arguments)
 
 
+def _preview_in_worker(project: Project, arguments: dict[str, str]) -> PreviewLeaflet:
+    return preview_leaflet(project, **arguments)
+
+
 class RenderPool:
     """Leaflets rendered for a long-running caller (the server) in warm worker
     processes, as ``render_leaflet`` renders them, under the build's time and
@@ -303,6 +307,12 @@ class RenderPool:
     ) -> Future[RenderedLeaflet]:
         arguments = {"pack": pack, "locale": locale, "brand": brand, "edition": edition, "record": record}
         return self._pool.submit(_render_in_worker, self.project, arguments)
+
+    def preview(self, *, pack: str, locale: str, brand: str) -> Future[PreviewLeaflet]:
+        """A translator's preview (``preview_leaflet``), under the same limits:
+        a half-done catalogue is the least trusted input a server reads."""
+        arguments = {"pack": pack, "locale": locale, "brand": brand}
+        return self._pool.submit(_preview_in_worker, self.project, arguments)
 
     def close(self) -> None:
         self._pool.close()
@@ -598,10 +608,25 @@ def preview_leaflet(project: Project, *, pack: str, locale: str, brand: str) -> 
     job = planned.jobs[0]
     with _builders_lock:
         pdf, pages, messages, areas, reasons = _builder(project, today).preview(job)
+    messages = _with_glossary_notes(project, locale, messages)
     return PreviewLeaflet(
         label=job.label, pdf=pdf, pages=pages, messages=tuple(messages), reasons=tuple(reasons),
         areas=tuple(areas),
     )  # fmt: skip
+
+
+def _with_glossary_notes(
+    project: Project, locale: str, messages: list[PreviewMessage]
+) -> list[PreviewMessage]:
+    """Each message with what the language's glossary says of its terms (a
+    glossary that cannot be read is reported by ``check``, listed beside)."""
+    from .translate.glossary import glossary_notes, glossary_path, read_glossary
+
+    try:
+        terms = read_glossary(glossary_path(project.locales_dir, locale), locale)
+    except PatientPacksError:
+        return messages
+    return [replace(message, glossary=glossary_notes(message.msgid, terms)) for message in messages]
 
 
 def _preview_inputs(project: Project, locale: str) -> tuple[Path, Path]:

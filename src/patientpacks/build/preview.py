@@ -70,6 +70,8 @@ class PreviewMessage:
     catalogue_line: str
     #: Where the templates use it (``templates/base.html:161``).
     sources: tuple[str, ...]
+    #: What the language's glossary says of the terms it uses (glossary.tbx).
+    glossary: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

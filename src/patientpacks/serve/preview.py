@@ -23,7 +23,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response, Stream
 from starlette.routing import Route
 
 from .. import api
-from ..errors import PatientPacksError, UsageError
+from ..errors import BusyError, PatientPacksError, UsageError
 from .pages import render_page
 
 #: Previews whose page pictures are kept for their page to load.
@@ -116,10 +116,13 @@ async def pack_page(request: Request) -> Response:
         error = f"No leaflet of {pack!r} is planned in {locale!r} for {brand!r}."
     else:
         try:
-            preview = await asyncio.to_thread(
-                api.preview_leaflet, project, pack=pack, locale=locale, brand=brand
+            # In a render worker, under the build's time and memory limits.
+            preview = await asyncio.wrap_future(
+                request.app.state.views.pool.preview(pack=pack, locale=locale, brand=brand)
             )
             digest, pages = await asyncio.to_thread(_pictures(request).keep, preview.pdf)
+        except BusyError as problem:
+            error = f"Not made yet: {problem}. Reload in a moment."
         except PatientPacksError as problem:
             error = str(problem)
     return _page(

@@ -119,3 +119,17 @@ def glossary_findings(
                 continue
             break
     return findings
+
+
+def glossary_notes(source: str, terms: list[Term]) -> tuple[str, ...]:
+    """What the glossary says of each of its terms that ``source`` uses, as a
+    translator reads it: "clinician: پزشک or کادر درمان, never درمانگر"."""
+    english = printed_text(source).casefold()
+    notes = []
+    for term in terms:
+        if term.english.casefold() in english:
+            said = " or ".join(term.required) or "(no required rendering)"
+            if term.forbidden:
+                said += ", never " + " or ".join(term.forbidden)
+            notes.append(f"{term.english}: {said}")
+    return tuple(notes)
