@@ -23,6 +23,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import api
+from ..errors import PatientPacksError
 from . import preview, routes
 from .pages import choose_language, make_pages
 from .security import GuardMiddleware, Secrets
@@ -97,6 +98,7 @@ def create_app(settings: Settings, pool: api.RenderPool | None = None) -> Starle
             Middleware(GuardMiddleware, secrets_=secrets_),
         ],
         lifespan=lifespan,
+        exception_handlers={PatientPacksError: routes.project_problem},
         max_body_size=MAX_BODY_BYTES,
     )
     app.state.views = views

@@ -46,6 +46,12 @@ def _problem(
     return response
 
 
+async def project_problem(request: Request, error: Exception) -> Response:
+    """A project file the server cannot use (a brand, a font list, a
+    catalogue): the page says which and why, not "Internal Server Error"."""
+    return _problem(request, 500, f"The project cannot be used: {error}. Fix it, then reload this page.")
+
+
 def _with_csrf_cookie(request: Request, response: Response, cookie: str, new: bool) -> Response:
     if new:
         response.set_cookie(CSRF_COOKIE, cookie, samesite="strict", **cookie_options(request))
