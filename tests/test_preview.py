@@ -128,7 +128,9 @@ def test_a_message_shows_what_the_glossary_says_of_its_terms() -> None:
     tell = next(
         message for message in preview.messages if message.msgid == "Tell your clinician before treatment if:"
     )
-    assert tell.glossary == ("clinician: پزشک or کادر درمان, never درمانگر",)
+    assert tell.glossary == (
+        "clinician: \u2068پزشک\u2069 or \u2068کادر درمان\u2069, never \u2068درمانگر\u2069",
+    )
 
 
 def test_a_preview_is_made_in_a_render_worker_under_its_time_limit(italian: Path, small_dist: Path) -> None:

@@ -123,13 +123,15 @@ def glossary_findings(
 
 def glossary_notes(source: str, terms: list[Term]) -> tuple[str, ...]:
     """What the glossary says of each of its terms that ``source`` uses, as a
-    translator reads it: "clinician: پزشک or کادر درمان, never درمانگر"."""
+    translator reads it: "clinician: پزشک or کادر درمان, never درمانگر",
+    each rendering isolated (U+2068…U+2069) so that a right-to-left one
+    cannot reorder the English around it."""
     english = printed_text(source).casefold()
     notes = []
     for term in terms:
         if term.english.casefold() in english:
-            said = " or ".join(term.required) or "(no required rendering)"
+            said = " or ".join(f"\u2068{word}\u2069" for word in term.required) or "(no required rendering)"
             if term.forbidden:
-                said += ", never " + " or ".join(term.forbidden)
+                said += ", never " + " or ".join(f"\u2068{word}\u2069" for word in term.forbidden)
             notes.append(f"{term.english}: {said}")
     return tuple(notes)
