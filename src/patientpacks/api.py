@@ -68,6 +68,7 @@ if TYPE_CHECKING:
     from .build.preview import MessageArea, PreviewMessage
     from .translate.check import CheckReport, PackReadability
     from .translate.stats import StatsReport
+    from .translate.xliff import XliffImport
 
 __all__ = [
     "LARGE_PRINT_EDITION",
@@ -75,6 +76,7 @@ __all__ = [
     "MEMORY_LIMIT_MB",
     "PRINT_SHOP_EDITION",
     "STANDARD_EDITION",
+    "XLIFF_VERSIONS",
     "BuildOptions",
     "BuildReport",
     "BuiltLeaflet",
@@ -96,9 +98,11 @@ __all__ = [
     "check_seconds",
     "check_shard",
     "check_whole_number",
+    "export_xliff",
     "extract",
     "first_page_png",
     "format_date",
+    "import_xliff",
     "init_locale",
     "language_name",
     "leaflet_html",
@@ -119,6 +123,7 @@ __all__ = [
     "stats",
     "text_direction",
     "update",
+    "write_file_atomically",
     "write_previews",
     "write_pseudo_locale",
 ]
@@ -533,6 +538,33 @@ def write_pseudo_locale(project: Project) -> Path:
     from .translate.pseudo import make_pseudo_catalogue
 
     return make_pseudo_catalogue(project)
+
+
+#: The XLIFF versions ``export_xliff`` writes.
+XLIFF_VERSIONS = ("1.2", "2.0")
+
+
+def export_xliff(project: Project, locale: str, version: str = "1.2") -> bytes:
+    """The locale's catalogue as XLIFF 1.2 or 2.0, each message's msgctxt,
+    plural forms and comments kept (translate/xliff.py)."""
+    from .translate.xliff import export_xliff as export
+
+    return export(project, locale, version)
+
+
+def import_xliff(project: Project, locale: str, xliff_file: Path) -> XliffImport:
+    """An exported XLIFF's translations and fuzzy states written back into
+    the locale's catalogue; nothing else of it changes."""
+    from .translate.xliff import import_xliff as import_file
+
+    return import_file(project, locale, xliff_file)
+
+
+def write_file_atomically(path: Path, data: bytes) -> None:
+    """``data`` written to ``path`` whole or not at all."""
+    from .build.output import atomic_write_bytes
+
+    atomic_write_bytes(path, data)
 
 
 def merge_manifests(manifests: list[Path], out: Path) -> int:

@@ -29,6 +29,8 @@ COMMANDS = {
     "review": "translate",
     "signoff": "translate",
     "pseudo": "translate",
+    "export-xliff": "translate",
+    "import-xliff": "translate",
     "merge-manifests": "manifests",
     "serve": "serve",
     "preview": "preview",

@@ -1,5 +1,5 @@
 """The translator's commands: ``patientpacks extract``, ``update``, ``init``, ``stats``, ``check``,
-``review``, ``signoff``, ``pseudo``."""
+``review``, ``signoff``, ``pseudo``, ``export-xliff``, ``import-xliff``."""
 
 from __future__ import annotations
 
@@ -81,6 +81,18 @@ def make_parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="when the review lapses (default: a year on)",
     )
+    export_parser = commands.add_parser(
+        "export-xliff",
+        help="a catalogue as XLIFF 1.2 or 2.0 for tools that take only XLIFF (every msgctxt kept)",
+    )
+    export_parser.add_argument("locale", help="the catalogue, e.g. es")
+    export_parser.add_argument("--xliff-version", choices=api.XLIFF_VERSIONS, default="1.2")
+    export_parser.add_argument("--out", type=Path, required=True, metavar="FILE", help="e.g. es.xlf")
+    import_parser = commands.add_parser(
+        "import-xliff", help="write an exported XLIFF's translations back into the catalogue"
+    )
+    import_parser.add_argument("locale", help="the catalogue, e.g. es")
+    import_parser.add_argument("file", type=Path, help="the XLIFF file, as the translation tool saved it")
     pseudo_parser = commands.add_parser(
         "pseudo", help="regenerate the pseudo-locale en_XA from messages.pot (never edit it by hand)"
     )
@@ -93,6 +105,8 @@ def make_parser() -> argparse.ArgumentParser:
         review_parser,
         signoff_parser,
         pseudo_parser,
+        export_parser,
+        import_parser,
     ):
         subparser.prog = f"patientpacks {subparser.prog.split()[-1]}"
         add_project_argument(subparser)
@@ -277,6 +291,25 @@ def _signoff(project: Project, arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _export_xliff(project: Project, arguments: argparse.Namespace) -> int:
+    data = api.export_xliff(project, arguments.locale, arguments.xliff_version)
+    api.write_file_atomically(arguments.out, data)
+    print(f"wrote {arguments.out} (XLIFF {arguments.xliff_version}); import it back with `import-xliff`")
+    return EXIT_OK
+
+
+def _import_xliff(project: Project, arguments: argparse.Namespace) -> int:
+    result = api.import_xliff(project, arguments.locale, arguments.file)
+    print(
+        f"{result.path}: {result.changed} message(s) changed; run `patientpacks check --locale {arguments.locale}`"
+    )
+    for unit in result.unknown:
+        print(
+            f"{arguments.file}: unit {unit!r} is no message of the catalogue: not imported", file=sys.stderr
+        )
+    return EXIT_FAILED if result.unknown else EXIT_OK
+
+
 def _pseudo(project: Project, arguments: argparse.Namespace) -> int:
     print(f"wrote {api.write_pseudo_locale(project)}")
     return EXIT_OK
@@ -291,4 +324,6 @@ COMMANDS = {
     "review": _review,
     "signoff": _signoff,
     "pseudo": _pseudo,
+    "export-xliff": _export_xliff,
+    "import-xliff": _import_xliff,
 }

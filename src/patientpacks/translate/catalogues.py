@@ -200,7 +200,7 @@ def update(project: Project) -> list[str]:
                 "--previous",
                 *guesses,
             )
-            _restore_previous_sources(merged, locale)
+            restore_previous_sources(merged, locale)
             if override:
                 _keep_only_overrides(merged, locale)
             if not _same_but_volatile_headers(original, merged.read_bytes()):
@@ -210,7 +210,7 @@ def update(project: Project) -> list[str]:
     return sorted({locale for locale, _ in updated.values()})
 
 
-def _restore_previous_sources(path: Path, locale: str) -> None:
+def restore_previous_sources(path: Path, locale: str) -> None:
     """Put back the previous source (``#| msgid``) of each fuzzy message.
 
     Babel (2.19) writes ``#|`` lines but reads them back as translator
