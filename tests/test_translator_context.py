@@ -49,3 +49,21 @@ def test_every_length_budget_names_a_message_of_messages_pot_and_the_shipped_tra
         assert [
             message.id for message in catalog if message.id and over_length_budget(message, rules)
         ] == [], path
+
+
+def test_every_message_has_a_translator_comment() -> None:
+    """Every message of the leaflets' template says what it is, where it
+    prints and how much room it has: a "Translators:" comment before its
+    {% trans %} block (the jurisdictions' statements are given theirs by
+    their extractor)."""
+    from babel.messages.pofile import read_po
+
+    template = read_po((REPO / "locales/messages.pot").open("rb"))
+    uncommented = [
+        "{}:{}: {}".format(
+            *message.locations[0], message.id if isinstance(message.id, str) else message.id[0]
+        )
+        for message in template
+        if message.id and not message.auto_comments
+    ]
+    assert uncommented == [], "messages without a translator comment:\n" + "\n".join(uncommented)
