@@ -8,7 +8,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 
 from ..build.brands import load_brand
 from ..build.catalogue_reader import CatalogueReading
@@ -153,13 +153,7 @@ def glossary_problems(
     except CatalogueError as error:
         return [Problem(error.path, error.line, error.message)]
     return [
-        Problem(
-            reading.path,
-            message.lineno,
-            f"glossary: {finding}: {source_text(message)!r}",
-            warning=True,
-            effect="advice",
-        )
+        _advice(reading, message, f"glossary: {finding}")
         for message in reading.catalog
         if message.id and message_key(message) in reading.usable
         for finding in glossary_findings(
@@ -174,18 +168,19 @@ def quoted_title_problems(reading: CatalogueReading, sources: set[tuple[str, str
     tagged as the title's own language, so a screen reader reads it in the
     leaflet's."""
     return [
-        Problem(
-            reading.path,
-            message.lineno,
-            f"keep the title “{title}” exactly as written, with its “ ”: {source_text(message)!r}",
-            warning=True,
-            effect="advice",
-        )
+        _advice(reading, message, f"keep the title “{title}” exactly as written, with its “ ”")
         for message in reading.catalog
         if message.id and message_key(message) in reading.usable and message_key(message) in sources
         for title in dict.fromkeys(QUOTED_TITLE.findall(forms(message.id)[0]))
         if any(f"“{title}”" not in form for form in filter(None, forms(message.string)))
     ]
+
+
+def _advice(reading: CatalogueReading, message: Message, advice: str) -> Problem:
+    """A warning at a message's line, quoting the start of its source."""
+    return Problem(
+        reading.path, message.lineno, f"{advice}: {source_text(message)!r}", warning=True, effect="advice"
+    )
 
 
 #: A sign-off line of the catalogue's header comment, as catalogues once had.
