@@ -12,11 +12,13 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
+from patientpacks import api
 from patientpacks.build import brands
 
 from .conftest import REPO, run_cli
@@ -25,9 +27,10 @@ from .hostile.test_interruption import assert_no_process_left, assert_output_is_
 LEAFLETS = 48  # 2 packs x 12 locales x 2 brands
 
 
-def start_build(out: Path, *extra: str, project: Path = REPO) -> subprocess.Popen:
+def start_build(out: Path, *extra: str, project: Path = REPO, temp: Path | None = None) -> subprocess.Popen:
     """A build in a session of its own, as if started from a terminal: a
-    signal to the session's process group reaches the build and its workers."""
+    signal to the session's process group reaches the build and its workers.
+    With ``temp``, its temporary files go there (TMPDIR)."""
     return subprocess.Popen(
         [sys.executable, str(REPO / "build_pdfs.py"), "--out", str(out), "--jobs", "2", "-q", *extra],
         cwd=project,
@@ -35,6 +38,7 @@ def start_build(out: Path, *extra: str, project: Path = REPO) -> subprocess.Pope
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        env={**os.environ, "TMPDIR": str(temp)} if temp else None,
     )
 
 
@@ -55,9 +59,12 @@ def manifest_paths(out: Path) -> set[str]:
 
 
 def test_a_killed_worker_fails_only_the_leaflet_it_was_rendering(tmp_path: Path) -> None:
-    out = tmp_path / "out"
+    out, temp = tmp_path / "out", tmp_path / "tmp"
+    temp.mkdir()
     leaflets = 16  # 2 packs x 4 locales x 2 brands
-    build = start_build(out, "--locale", "en", "--locale", "es", "--locale", "fr", "--locale", "de")
+    build = start_build(
+        out, "--locale", "en", "--locale", "es", "--locale", "fr", "--locale", "de", temp=temp
+    )
     wait_for_pdfs(out, 2)
     deadline = time.monotonic() + 30
     while not (busy := [pid for pid in worker_processes(build) if is_rendering(pid)]):
@@ -72,6 +79,21 @@ def test_a_killed_worker_fails_only_the_leaflet_it_was_rendering(tmp_path: Path)
     assert f"{leaflets - 1} built, 0 unchanged, 1 failed" in stdout
     assert len(manifest_paths(out)) == leaflets - 1
     assert_output_is_consistent(out)
+    # The killed worker's temporary files (WeasyPrint's copies of the fonts,
+    # which only its __del__ removes) went with the build.
+    assert list(temp.iterdir()) == []
+
+
+def test_a_servers_workers_leave_no_temporary_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    pool = api.RenderPool(api.open_project(REPO), workers=1, queue=1)
+    try:
+        pool.render(pack="aftercare-card", locale="es", brand="harbour-lane-uk").result(timeout=120)
+        (root,) = tmp_path.iterdir()
+        assert list(root.rglob("weasyprint-*"))  # each worker's own, in the pool's folder
+    finally:
+        pool.close()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_leaflet_that_hangs_the_renderer_is_stopped_from_outside_at_its_time_limit(

@@ -34,6 +34,7 @@ from ..jobs import Failure, Job, Leaflet
 from ..model import Project
 from .fonts import prepare_subsets
 from .options import BuildOptions, Limits
+from .worker_temp import WorkerTemp, use_worker_temp
 
 if TYPE_CHECKING:
     from .leaflet import LeafletBuilder
@@ -66,10 +67,11 @@ def die_with_the_build() -> None:
 _PR_SET_PDEATHSIG = 1
 
 
-def _start_worker(project: Project, today: date, limits: Limits) -> None:
+def _start_worker(project: Project, today: date, limits: Limits, temp_root: Path) -> None:
     from .leaflet import LeafletBuilder  # imported by run_jobs before forking
 
     die_with_the_build()
+    use_worker_temp(temp_root)
     # Ctrl-C on a terminal reaches every process of the group: the build
     # process alone decides what stops, and stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -164,11 +166,12 @@ def run_jobs(
     # PDF once written, so it stays small.
     from . import leaflet  # noqa: F401
 
+    temp = WorkerTemp()
     pool = ProcessPool(
         max_workers=workers,
         max_tasks=RECYCLE_AFTER,
         initializer=_start_worker,
-        initargs=(project, options.today, options.limits),
+        initargs=(project, options.today, options.limits, temp.root),
         context=multiprocessing.get_context("fork"),
     )
     pending: dict[Future, Job] = {}
@@ -186,7 +189,10 @@ def run_jobs(
                 # Let go of each finished future (and the PDF it holds) at
                 # once: kept, a build's PDFs piled up in this process.
                 job = pending.pop(future)
-                yield _outcome(future, job, options.limits)
+                outcome = _outcome(future, job, options.limits)
+                if isinstance(outcome, Failure):
+                    temp.sweep()  # a worker stopped at a limit, or killed, left its files
+                yield outcome
                 if stop.is_set():
                     break
     finally:
@@ -195,3 +201,4 @@ def run_jobs(
         else:
             pool.close()
         pool.join()
+        temp.close()

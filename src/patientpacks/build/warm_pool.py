@@ -16,16 +16,21 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 
 from ..errors import BusyError, RenderError
 from .options import Limits
 from .pool import RECYCLE_AFTER, death_cause, die_with_the_build
+from .worker_temp import WorkerTemp, use_worker_temp
 
 
-def _start_warm_worker(limits: Limits, warm_up: Callable[..., object], warm_up_args: tuple) -> None:
+def _start_warm_worker(
+    limits: Limits, temp_root: Path, warm_up: Callable[..., object], warm_up_args: tuple
+) -> None:
     die_with_the_build()
+    use_worker_temp(temp_root)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides what stops
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     size = limits.memory_mb * 1024 * 1024
@@ -71,11 +76,12 @@ class WarmPool:
         self._in_hand = 0
         #: The last calls' mean duration (seconds), for Retry-After.
         self._mean_seconds = 1.0
+        self._temp = WorkerTemp()
         self._pool = ProcessPool(
             max_workers=workers,
             max_tasks=RECYCLE_AFTER,
             initializer=_start_warm_worker,
-            initargs=(limits, warm_up, warm_up_args),
+            initargs=(limits, self._temp.root, warm_up, warm_up_args),
             context=multiprocessing.get_context("spawn"),
         )
         # Start the workers now, from this thread: pebble starts them from the
@@ -107,6 +113,8 @@ class WarmPool:
             with self._lock:
                 self._in_hand -= 1
                 self._mean_seconds = 0.8 * self._mean_seconds + 0.2 * (time.monotonic() - started)
+            # A worker that was stopped, killed or retired left its files.
+            self._temp.sweep()
             try:
                 outcome.set_result(future.result())
             except FutureTimeout:
@@ -136,3 +144,4 @@ class WarmPool:
         """Stop the workers now (whatever they are rendering is dropped)."""
         self._pool.stop()
         self._pool.join()
+        self._temp.close()
