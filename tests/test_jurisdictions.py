@@ -278,3 +278,24 @@ def test_a_quoted_title_keeps_its_own_digits_in_a_language_with_others(project: 
     )
     reading = read_catalogue(project / "locales/fa/LC_MESSAGES/messages.po", "fa")
     assert ("jurisdiction-GB", act) in reading.usable
+
+
+def test_a_cite_tag_wraps_the_quoted_title_not_an_earlier_mention_of_its_words(project: Path) -> None:
+    # The title is tagged where it is quoted, not where its words come up
+    # first ("The Code del NMC").
+    source = "GMC: “Guidance for doctors who offer cosmetic interventions”; NMC: “The Code”"
+    set_translation(
+        project,
+        source,
+        "The Code del NMC y la guía del GMC: “Guidance for doctors who offer cosmetic interventions”; "
+        "NMC: “The Code”",
+        context="jurisdiction-GB",
+    )
+    opened = api.open_project(project)
+    options = api.BuildOptions(
+        out_dir=project / "dist", packs=("neuromodulators",), locales=("es",), brands=("harbour-lane-uk",)
+    )
+    job = api.plan(opened, options).jobs[0]
+    html = api.leaflet_html(opened, job)
+    assert '«<cite lang="en" dir="ltr">The Code</cite>»' in html
+    assert '<cite lang="en" dir="ltr">The Code</cite> del NMC' not in html

@@ -248,6 +248,12 @@ def _phones(job: Job) -> dict[str, str]:
     return phones
 
 
+#: Where a quoted title starts and ends in a source, until it is tagged
+#: (private-use characters, taken out of the translation first).
+_TITLE_START, _TITLE_END = "\ue010", "\ue011"
+_NO_TITLE_MARKS = str.maketrans("", "", _TITLE_START + _TITLE_END)
+
+
 class JurisdictionText:
     """A country's statements as a template prints them, ``law.under_18``:
     each through the leaflet's catalogue under the jurisdiction's message
@@ -271,13 +277,18 @@ class JurisdictionText:
         listed += [(self._jurisdiction.context, text) for text in self._jurisdiction.sources]
         printed = []
         for context, text in listed:
-            # Set as a whole (the quotation marks around a title are the
-            # language's), then each title found as the pass sets it alone.
-            source = self._typography.apply(self._translations.plain_pgettext(context, text))
+            # Each quoted title is marked where it is quoted (never where its
+            # words come up elsewhere), the source set as a whole (its
+            # quotation marks become the language's), then the marks made tags.
+            source = self._translations.plain_pgettext(context, text).translate(_NO_TITLE_MARKS)
             for title in dict.fromkeys(QUOTED_TITLE.findall(text)):
-                shown = self._typography.apply(html.escape(title, quote=False))
-                source = source.replace(shown, f'<cite lang="{SOURCE_LOCALE}" dir="ltr">{shown}</cite>', 1)
-            printed.append(markupsafe.Markup(source))
+                shown = html.escape(title, quote=False)
+                source = source.replace(f"“{shown}”", f"“{_TITLE_START}{shown}{_TITLE_END}”")
+            source = self._typography.apply(source)
+            cite = f'<cite lang="{SOURCE_LOCALE}" dir="ltr">'
+            printed.append(
+                markupsafe.Markup(source.replace(_TITLE_START, cite).replace(_TITLE_END, "</cite>"))
+            )
         return printed
 
     def __getattr__(self, key: str) -> markupsafe.Markup:

@@ -49,7 +49,12 @@ def _problem(
 async def project_problem(request: Request, error: Exception) -> Response:
     """A project file the server cannot use (a brand, a font list, a
     catalogue): the page says which and why, not "Internal Server Error"."""
-    return _problem(request, 500, f"The project cannot be used: {error}. Fix it, then reload this page.")
+    # Its path as the project knows it, never where the project is on the server.
+    root = request.app.state.settings.project.root
+    message = str(error)
+    for where in {f"{root}/", f"{root.resolve()}/"}:
+        message = message.replace(where, "")
+    return _problem(request, 500, f"The project cannot be used: {message}. Fix it, then reload this page.")
 
 
 def _with_csrf_cookie(request: Request, response: Response, cookie: str, new: bool) -> Response:

@@ -30,7 +30,8 @@ from ..build.catalogue_reader import DOMAIN, catalogue_bytes
 from ..build.catalogues import catalogue_path, discover_locales
 from ..build.message_checks import forms
 from ..build.output import atomic_write_bytes
-from ..errors import CatalogueError, UsageError, shown_path
+from ..build.project_files import read_project_file
+from ..errors import CatalogueError, UsageError
 from ..model import Project
 from .catalogues import restore_previous_sources
 
@@ -64,20 +65,21 @@ def unit_id(message: Message, form: int) -> str:
     return f"m{hashlib.sha256(key).hexdigest()[:20]}-{form}"
 
 
-def _read_catalogue(project: Project, locale: str) -> tuple[Path, Catalog]:
+def _read_catalogue(project: Project, locale: str) -> tuple[Path, bytes, Catalog]:
     if locale not in discover_locales(project.locales_dir):
         raise UsageError(
             f"{locale[:40]!r} has no catalogue in locales/: start one with `patientpacks init LOCALE`"
         )
     path = catalogue_path(project.locales_dir, locale, DOMAIN)
-    return path, read_po(io.BytesIO(catalogue_bytes(path)), locale=locale)
+    data = catalogue_bytes(path)
+    return path, data, read_po(io.BytesIO(data), locale=locale)
 
 
 def export_xliff(project: Project, locale: str, version: str) -> bytes:
     """The locale's catalogue as XLIFF ``version`` ("1.2" or "2.0")."""
     if version not in VERSIONS:
         raise UsageError(f"XLIFF version {version!r}: choose {' or '.join(VERSIONS)}")
-    _, catalog = _read_catalogue(project, locale)
+    _, _, catalog = _read_catalogue(project, locale)
     store = (_Xliff12File if version == "1.2" else xliff2.Xliff2File)(
         sourcelanguage="en", targetlanguage=locale
     )
@@ -144,9 +146,12 @@ def import_xliff(project: Project, locale: str, xliff_file: Path) -> XliffImport
     store_class = xliff2.Xliff2File if b"urn:oasis:names:tc:xliff:document:2." in data else xliff.xlifffile
     try:
         store = store_class.parsestring(data)
-    except (ValueError, SyntaxError) as error:
-        raise CatalogueError(f"not an XLIFF file: {error}", path=xliff_file) from None
-    path, catalog = _read_catalogue(project, locale)
+        units = list(store.units)
+    except Exception as error:  # translate-toolkit raises what it meets: StopIteration for no <file>
+        raise CatalogueError(
+            f"not an XLIFF file: {type(error).__name__} {error}".rstrip(), path=xliff_file
+        ) from None
+    path, original, catalog = _read_catalogue(project, locale)
     messages = {
         unit_id(message, form): (message, form)
         for message in catalog
@@ -156,11 +161,20 @@ def import_xliff(project: Project, locale: str, xliff_file: Path) -> XliffImport
     # Each message's forms and whether the tool left any of them fuzzy:
     # the XLIFF's state is the translator's word on it.
     translated: dict[int, tuple[Message, list[str], bool]] = {}
-    unknown = []
-    for unit in store.units:
-        found = messages.get((unit.getid() or "").rsplit("\x04", 1)[-1])
+    unknown, seen = [], set()
+    for unit in units:
+        # translate-toolkit reads a 1.2 unit's id as "file\x04id".
+        given = (unit.getid() or "").rsplit("\x04", 1)[-1]
+        if given in seen:
+            raise CatalogueError(
+                f"unit {given!r} is in the file twice: which translation is meant cannot be told, "
+                "so nothing was imported",
+                path=xliff_file,
+            )
+        seen.add(given)
+        found = messages.get(given)
         if found is None:
-            unknown.append(unit.getid() or "(no id)")
+            unknown.append(given or "(no id)")
             continue
         message, form = found
         _, strings, fuzzy = translated.get(id(message), (message, list(forms(message.string)), False))
@@ -183,18 +197,29 @@ def import_xliff(project: Project, locale: str, xliff_file: Path) -> XliffImport
             written = Path(folder) / path.name
             written.write_bytes(buffer.getvalue())
             restore_previous_sources(written, locale)
-            atomic_write_bytes(path, written.read_bytes())
+            atomic_write_bytes(path, _with_header_of(original, written.read_bytes()))
     return XliffImport(path=path, changed=changed, unknown=tuple(unknown))
 
 
 def _xliff_bytes(path: Path) -> bytes:
-    try:
-        with path.open("rb") as file:
-            data = file.read(MAX_XLIFF_BYTES + 1)
-    except OSError as error:
-        raise UsageError(f"{shown_path(path)}: cannot be read: {error.strerror}") from None
+    """The file, if it is a regular file (a named pipe would block the
+    command for ever) and not over the limit."""
+    data = read_project_file(path, MAX_XLIFF_BYTES, CatalogueError, only_inside_its_folder=False)
     if len(data) > MAX_XLIFF_BYTES:
         raise CatalogueError(
             f"larger than {MAX_XLIFF_BYTES // (1024 * 1024)} MB: not a catalogue's XLIFF", path=path
         )
     return data
+
+
+def _with_header_of(original: bytes, written: bytes) -> bytes:
+    """``written`` with the header entry of ``original``, byte for byte:
+    Babel writes back only the header fields it knows (a tool's X-Generator,
+    Poedit's bookmarks and the like would be lost)."""
+    return original[: _header_end(original)] + written[_header_end(written) :]
+
+
+def _header_end(po: bytes) -> int:
+    start = po.find(b'msgid ""\n')
+    end = po.find(b"\n\n", start)
+    return len(po) if start < 0 or end < 0 else end
