@@ -86,6 +86,11 @@ def test_a_killed_worker_fails_only_the_leaflet_it_was_rendering(tmp_path: Path)
 
 def test_a_servers_workers_leave_no_temporary_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    # What a build killed outright left (its process is gone): removed too.
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    (tmp_path / f"patientpacks-workers-{ended.stdout.strip()}-x1y2z3" / "123").mkdir(parents=True)
     pool = api.RenderPool(api.open_project(REPO), workers=1, queue=1)
     try:
         pool.render(pack="aftercare-card", locale="es", brand="harbour-lane-uk").result(timeout=120)

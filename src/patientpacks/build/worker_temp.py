@@ -9,7 +9,9 @@ day of builds and tests on this project's CI machine. So a build or a server
 makes one folder, every worker it starts makes its temporary files in a
 subfolder named by its process id, the folder of a worker that has ended is
 removed as soon as it is seen (``sweep``), and the whole folder when the
-build or server ends (``close``).
+build or server ends (``close``). The folder is named by the build's own
+process id too: one left by a build that was killed outright (SIGKILL
+leaves it no time to clean up) is removed by the next build.
 """
 
 from __future__ import annotations
@@ -19,12 +21,18 @@ import shutil
 import tempfile
 from pathlib import Path
 
+_PREFIX = "patientpacks-workers-"
+
 
 class WorkerTemp:
     """The temporary folder of one build's or one server's workers."""
 
     def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="patientpacks-workers-"))
+        for left in Path(tempfile.gettempdir()).glob(f"{_PREFIX}*-*"):
+            owner = left.name.removeprefix(_PREFIX).split("-", 1)[0]
+            if owner.isdigit() and not _alive(int(owner)):
+                shutil.rmtree(left, ignore_errors=True)
+        self.root = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-"))
 
     def sweep(self) -> None:
         """Remove the folders of the workers that have ended."""
