@@ -100,12 +100,6 @@ def isolate(text: str) -> str:
     return f"\u2068{text}\u2069"
 
 
-def unbroken(code: str) -> markupsafe.Markup:
-    """A code ("T23F-R49K") that never breaks at its hyphen (leaflet.css
-    .unbroken). Not a word joiner: text extraction copies it as a space."""
-    return markupsafe.Markup('<span class="unbroken">{}</span>').format(code)
-
-
 @jinja2.pass_context
 def _format_list(context: jinja2.runtime.Context, values: list[str]) -> str:
     """A list of names (products) in the locale's words, each name isolated."""
@@ -179,7 +173,6 @@ def make_environment(project: Project, *, watch_files: bool = False) -> jinja2.E
         format_number=_format_number,
         format_list=_format_list,
         isolate=isolate,
-        unbroken=unbroken,
         qr_code=qr_code,
         plain_text=plain_text,
     )
@@ -252,6 +245,16 @@ def _phones(job: Job) -> dict[str, str]:
 #: (private-use characters, taken out of the translation first).
 _TITLE_START, _TITLE_END = "\ue010", "\ue011"
 _NO_TITLE_MARKS = str.maketrans("", "", _TITLE_START + _TITLE_END)
+_TITLE_MARK = re.compile(f"[{_TITLE_START}{_TITLE_END}]")
+
+
+@dataclass(frozen=True)
+class SourcePart:
+    """A piece of a source as printed (HTML): its text, or a title it
+    quotes, in the title's own language (``title_lang``)."""
+
+    html: markupsafe.Markup
+    title_lang: str | None = None
 
 
 class JurisdictionText:
@@ -269,25 +272,28 @@ class JurisdictionText:
         self._translations = translations
         self._typography = typography
 
-    def sources(self, pack: Pack) -> list[markupsafe.Markup]:
+    def sources(self, pack: Pack) -> list[tuple[SourcePart, ...]]:
         """The leaflet's sources, each translated around the titles it
         quotes: a title in “ ” stays in its own language (the source's,
-        English), tagged as such, in the translation."""
+        English), which the template tags."""
         listed = [(SOURCE_CONTEXT, text) for text in pack.sources]
         listed += [(self._jurisdiction.context, text) for text in self._jurisdiction.sources]
         printed = []
         for context, text in listed:
             # Each quoted title is marked where it is quoted (never where its
             # words come up elsewhere), the source set as a whole (its
-            # quotation marks become the language's), then the marks made tags.
+            # quotation marks become the language's), then cut at the marks.
             source = self._translations.plain_pgettext(context, text).translate(_NO_TITLE_MARKS)
             for title in dict.fromkeys(QUOTED_TITLE.findall(text)):
                 shown = html.escape(title, quote=False)
                 source = source.replace(f"“{shown}”", f"“{_TITLE_START}{shown}{_TITLE_END}”")
-            source = self._typography.apply(source)
-            cite = f'<cite lang="{SOURCE_LOCALE}" dir="ltr">'
+            pieces = _TITLE_MARK.split(self._typography.apply(source))
             printed.append(
-                markupsafe.Markup(source.replace(_TITLE_START, cite).replace(_TITLE_END, "</cite>"))
+                tuple(
+                    SourcePart(markupsafe.Markup(piece), SOURCE_LOCALE if number % 2 else None)
+                    for number, piece in enumerate(pieces)
+                    if piece
+                )
             )
         return printed
 
