@@ -239,17 +239,23 @@ def render_leaflet(
         out_dir=project.root / "dist", packs=(pack,), locales=(locale,), brands=(brand,), editions=(edition,),
         today=today,
     )  # fmt: skip
-    planned = plan(project, options)
-    if planned.failures or len(planned.jobs) != 1:
-        reasons = "; ".join(failure.error for failure in planned.failures)
-        raise PatientPacksError(reasons or f"no such leaflet: {brand}/{locale}/{pack} ({edition.id})")
-    job = planned.jobs[0]
+    job = _one_job(project, options, f"{brand}/{locale}/{pack} ({edition.id})")
     with _builders_lock:
         leaflet = _builder(project, today).build(job, record=_with_review_date(record, job))
     return RenderedLeaflet(
         label=job.label, pdf=leaflet.pdf, pages=leaflet.pages, reasons=leaflet.reasons,
         page_boxes=leaflet.page_boxes,
     )  # fmt: skip
+
+
+def _one_job(project: Project, options: BuildOptions, label: str) -> Job:
+    """The one leaflet ``options`` select, or the PatientPacksError that
+    says why there is none (``label`` names what was asked for)."""
+    planned = plan(project, options)
+    if planned.failures or len(planned.jobs) != 1:
+        reasons = "; ".join(failure.error for failure in planned.failures)
+        raise PatientPacksError(reasons or f"no such leaflet: {label}")
+    return planned.jobs[0]
 
 
 def _with_review_date(record: TreatmentRecord | None, job: Job) -> TreatmentRecord | None:
@@ -633,11 +639,7 @@ def preview_leaflet(project: Project, *, pack: str, locale: str, brand: str) -> 
     options = BuildOptions(
         out_dir=project.root / "dist", packs=(pack,), locales=(locale,), brands=(brand,), today=today
     )
-    planned = plan(project, options)
-    if planned.failures or len(planned.jobs) != 1:
-        reasons = "; ".join(failure.error for failure in planned.failures)
-        raise PatientPacksError(reasons or f"no such leaflet: {brand}/{locale}/{pack}")
-    job = planned.jobs[0]
+    job = _one_job(project, options, f"{brand}/{locale}/{pack}")
     with _builders_lock:
         pdf, pages, messages, areas, reasons = _builder(project, today).preview(job)
     messages = _with_glossary_notes(project, locale, messages)

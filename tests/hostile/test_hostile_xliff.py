@@ -112,3 +112,16 @@ def test_import_xliff_keeps_the_catalogues_header_fields(project: Path, tmp_path
     assert "de día y noche" in after.replace('"\n"', "")
     assert '"X-Generator: Poedit 3.4\\n"' in after
     assert '"X-Poedit-Bookmarks: 5\\n"' in after
+
+
+def test_an_import_into_a_catalogue_that_cannot_be_read_exactly_changes_nothing(
+    project: Path, tmp_path: Path, capsys
+) -> None:
+    exported = tmp_path / "es.xlf"
+    assert run_cli(project, "export-xliff", "es", "--out", str(exported)) == 0
+    po = project / PO
+    po.write_bytes(po.read_bytes() + b'\nmsgid "A broken line\n')  # as a hand edit leaves it
+    before = po.read_bytes()
+    assert run_cli(project, "import-xliff", "es", str(exported)) != 0
+    assert "it was not changed, because it cannot be read exactly" in capsys.readouterr().err
+    assert po.read_bytes() == before

@@ -167,15 +167,11 @@ def update(project: Project) -> list[str]:
     ] + [(DOMAIN, locale) for locale in discover_overrides(project.locales_dir)]
     unreadable = []
     for domain, locale in merges:
-        reading = read_project_catalogue(project, locale, None, domain)
-        if reading.catalog is None or reading.blocking:
-            unreadable += [problem for problem in (reading.blocking or reading.problems)]
+        unreadable += _not_exactly_readable(read_project_catalogue(project, locale, None, domain))
     if unreadable:
-        details = "; ".join(
-            f"{shown_path(problem.path)}{f':{problem.line}' if problem.line else ''}: {problem.message}"
-            for problem in unreadable
+        raise CatalogueError(
+            f"no catalogue was updated, because these cannot be read exactly: {_described(unreadable)}"
         )
-        raise CatalogueError(f"no catalogue was updated, because these cannot be read exactly: {details}")
     updated = {}
     with tempfile.TemporaryDirectory() as folder:
         for domain, locale in merges:
@@ -327,6 +323,31 @@ def read_template(project: Project) -> Catalog | None:
     """``locales/messages.pot``, the source messages every catalogue is
     compared with; None when it has not been extracted yet."""
     return read_pot(project.locales_dir / f"{DOMAIN}.pot")
+
+
+def exactly_read_catalogue(project: Project, locale: str) -> tuple[Path, bytes, Catalog]:
+    """A leaflets' catalogue a command is about to rewrite (``import-xliff``):
+    its path, bytes and messages, if the strict reader reads it exactly as
+    written; else a CatalogueError naming each problem (Babel would write
+    back its own guess at a broken line)."""
+    reading = read_project_catalogue(project, locale, None)
+    if unreadable := _not_exactly_readable(reading):
+        raise CatalogueError(
+            f"it was not changed, because it cannot be read exactly: {_described(unreadable)}"
+        )
+    assert reading.catalog is not None
+    return reading.path, catalogue_bytes(reading.path), reading.catalog
+
+
+def _not_exactly_readable(reading: CatalogueReading) -> list:
+    return list(reading.blocking or reading.problems) if reading.catalog is None or reading.blocking else []
+
+
+def _described(problems: list) -> str:
+    return "; ".join(
+        f"{shown_path(problem.path)}{f':{problem.line}' if problem.line else ''}: {problem.message}"
+        for problem in problems
+    )
 
 
 def read_project_catalogue(

@@ -72,11 +72,12 @@ def _glyph_problems(fonts: FontSetup, text: str, locale: str, what: str) -> list
 
 
 def check_catalogue(
-    project: Project, locale: str, fonts: FontSetup, template: Catalog | None
+    project: Project, locale: str, fonts: FontSetup, template: Catalog | None, sources: set[tuple[str, str]]
 ) -> tuple[list[Problem], bool]:
     """Everything wrong with one catalogue, as the build reads it, and every
     character of its translations that no font of the locale can draw; and
-    whether the build can use the catalogue at all."""
+    whether the build can use the catalogue at all. ``sources``: the
+    (context, text) of the packs' sources (jurisdiction_messages.py)."""
     reading = read_project_catalogue(project, locale, template)
     problems = [
         Problem(
@@ -102,7 +103,6 @@ def check_catalogue(
                 ]
     if reading.catalog is not None and not reading.blocking:
         problems += review_problems(reading)
-        sources = source_messages(project)
         problems += glossary_problems(project, locale, reading, sources)
         problems += quoted_title_problems(reading, sources)
     return problems, reading.catalog is not None and not reading.blocking
@@ -409,6 +409,7 @@ def check_project(
             )
         )
     readable = []
+    sources = source_messages(project)  # read once, for every catalogue
     # A variety's leaflets are its language's, built for the brands of its
     # country: checking es_US lays out the es leaflets.
     varieties_laid_out = []
@@ -419,7 +420,7 @@ def check_project(
         # A variety's override holds only what it changes: it is not
         # compared with messages.pot (nothing is missing from it).
         language = overridden_language(project.locales_dir, locale)
-        found, usable = check_catalogue(project, locale, fonts, None if language else template)
+        found, usable = check_catalogue(project, locale, fonts, None if language else template, sources)
         problems += found
         if usable and language is None:
             readable.append(locale)  # an unreadable one is reported once, above

@@ -21,19 +21,18 @@ from pathlib import Path
 
 import defusedxml.ElementTree as SafeElementTree
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import write_po
 from defusedxml import DefusedXmlException
 from lxml import etree
 from translate.storage import xliff, xliff2
 
-from ..build.catalogue_reader import DOMAIN, catalogue_bytes
-from ..build.catalogues import catalogue_path, discover_locales
+from ..build.catalogues import discover_locales
 from ..build.message_checks import forms
 from ..build.output import atomic_write_bytes
 from ..build.project_files import read_project_file
 from ..errors import CatalogueError, UsageError
 from ..model import Project
-from .catalogues import restore_previous_sources
+from .catalogues import exactly_read_catalogue, restore_previous_sources
 
 #: The versions a catalogue is exported as (api.XLIFF_VERSIONS).
 VERSIONS = ("1.2", "2.0")
@@ -70,9 +69,7 @@ def _read_catalogue(project: Project, locale: str) -> tuple[Path, bytes, Catalog
         raise UsageError(
             f"{locale[:40]!r} has no catalogue in locales/: start one with `patientpacks init LOCALE`"
         )
-    path = catalogue_path(project.locales_dir, locale, DOMAIN)
-    data = catalogue_bytes(path)
-    return path, data, read_po(io.BytesIO(data), locale=locale)
+    return exactly_read_catalogue(project, locale)
 
 
 def export_xliff(project: Project, locale: str, version: str) -> bytes:
